@@ -1,0 +1,115 @@
+"""The base of every API endpoint: visibility, object permissions, pagination, errors.
+
+A viewset declares `queryset`, `serializer_class` and `filterset_class`; this
+module does the rest, the same way for every app (NetBox's base viewset).
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import transaction
+from django.http import Http404
+from rest_framework import exceptions, mixins, permissions, status, viewsets
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+
+from .pagination import CodeCursorPagination, CreatedCursorPagination, IdCursorPagination
+
+__all__ = ["CodeCursorPagination", "CreatedCursorPagination", "IdCursorPagination"]
+
+
+class Conflict(exceptions.APIException):
+    """409: the request is well formed but illegal in the object's current state."""
+
+    status_code = status.HTTP_409_CONFLICT
+    default_detail = "This action conflicts with the object's current state."
+    default_code = "conflict"
+
+
+class ModelPermissions(permissions.DjangoModelPermissions):
+    """Model-level checks for writes; object-level checks come from `check_object_permissions`.
+
+    Reads need no model permission: the queryset is already `visible_to(user)`.
+    """
+
+    perms_map = {
+        "GET": [],
+        "OPTIONS": [],
+        "HEAD": [],
+        "POST": ["%(app_label)s.add_%(model_name)s"],
+        "PUT": [],
+        "PATCH": [],
+        "DELETE": ["%(app_label)s.delete_%(model_name)s"],
+    }
+
+    def has_object_permission(self, request, view, obj):
+        if request.method in permissions.SAFE_METHODS:
+            return True
+        action = getattr(view, "object_write_permission", "change")
+        if request.method == "DELETE":
+            action = "delete"
+        opts = obj._meta
+        return request.user.has_perm(f"{opts.app_label}.{action}_{opts.model_name}", obj)
+
+
+class VisibleViewSetMixin:
+    """Take the queryset from `visible_to(request.user)`; out of scope answers 404."""
+
+    permission_classes = [permissions.IsAuthenticated, ModelPermissions]
+    visibility_action = "view"
+
+    def get_queryset(self):
+        qs = super().get_queryset()
+        if not hasattr(qs, "visible_to"):
+            raise TypeError(f"{type(self).__name__}: the queryset must offer visible_to(user)")
+        return qs.visible_to(self.request.user, self.visibility_action)
+
+    def perform_create(self, serializer):
+        # After a write, inside the transaction, the object must still be
+        # inside the user's scope (NetBox does the same); otherwise roll back.
+        with transaction.atomic():
+            instance = serializer.save()
+            self._assert_in_scope(instance)
+
+    def perform_update(self, serializer):
+        with transaction.atomic():
+            instance = serializer.save()
+            self._assert_in_scope(instance)
+
+    def _assert_in_scope(self, instance) -> None:
+        manager = type(instance)._default_manager
+        if not manager.visible_to(self.request.user).filter(pk=instance.pk).exists():
+            raise exceptions.PermissionDenied("The object would fall outside your scope.")
+
+
+class VisibleReadOnlyViewSet(VisibleViewSetMixin, viewsets.ReadOnlyModelViewSet):
+    """List and retrieve, through visible_to."""
+
+
+class VisibleModelViewSet(
+    VisibleViewSetMixin,
+    mixins.CreateModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.UpdateModelMixin,
+    mixins.ListModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Create, list, retrieve and update, through visible_to. No delete: records are archived."""
+
+
+def exception_handler(exc, context):
+    """DRF's handler, plus Django's own exceptions mapped to API answers."""
+    if isinstance(exc, DjangoValidationError):
+        detail = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
+        exc = exceptions.ValidationError(detail)
+    elif isinstance(exc, Http404):
+        exc = exceptions.NotFound()
+    elif isinstance(exc, DjangoPermissionDenied):
+        exc = exceptions.PermissionDenied()
+    return drf_exception_handler(exc, context)
+
+
+def accepted(data) -> Response:
+    return Response(data, status=status.HTTP_202_ACCEPTED)

@@ -1,0 +1,51 @@
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from members.models import Agency, Notice, State
+
+
+class StateSerializer(serializers.HyperlinkedModelSerializer):
+    url = serializers.HyperlinkedIdentityField(view_name="api:state-detail")
+
+    class Meta:
+        model = State
+        fields = ["id", "url", "code", "name_en", "name_ru", "status", "joined_on"]
+
+
+class AgencySerializer(serializers.ModelSerializer):
+    url = serializers.HyperlinkedIdentityField(view_name="api:agency-detail")
+    state = serializers.SlugRelatedField(slug_field="code", queryset=State.objects.all())
+
+    class Meta:
+        model = Agency
+        fields = ["id", "url", "state", "kind", "name_en", "name_ru", "abbreviation"]
+
+
+class NoticeSerializer(serializers.ModelSerializer):
+    url = serializers.HyperlinkedIdentityField(view_name="api:notice-detail")
+    originating_state = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    author = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    shared_with = serializers.SlugRelatedField(
+        slug_field="code", queryset=State.objects.all(), many=True, write_only=True, required=False
+    )
+
+    class Meta:
+        model = Notice
+        fields = ["id", "url", "title", "body", "originating_state", "author", "created_at", "shared_with"]
+
+    def validate_shared_with(self, states):
+        former = [s.code for s in states if s.status == State.Status.FORMER]
+        if former:
+            raise serializers.ValidationError(_("Former members cannot receive notices: %s") % ", ".join(former))
+        return states
+
+    def create(self, validated_data):
+        user = self.context["request"].user
+        states = list(validated_data.pop("shared_with", []))
+        with transaction.atomic():
+            notice = Notice.objects.create(author=user, originating_state=user.state, **validated_data)
+            if user.state:
+                states.append(user.state)
+            notice.share_with(states)
+        return notice

@@ -1,0 +1,36 @@
+from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+from django.utils.translation import gettext_lazy as _
+
+
+class MembersConfig(AppConfig):
+    name = "members"
+    verbose_name = _("Members")
+
+    role_permissions = {
+        "Coordinator": ["members.view_notice", "members.add_notice", "members.change_notice", "members.share_notice"],
+        "Analyst": ["members.view_notice"],
+        "Liaison officer": ["members.add_notice"],
+        "Administrator": [
+            "members.add_state",
+            "members.change_state",
+            "members.add_agency",
+            "members.change_agency",
+            "members.add_user",
+            "members.change_user",
+            "members.view_user",
+            "members.view_apitoken",
+            "members.change_apitoken",
+        ],
+    }
+    nav_items = [
+        # (label, url name, required role or None for everyone signed in)
+        (_("States"), "members:state-list", None),
+        (_("Notices"), "members:notice-list", None),
+    ]
+
+    def ready(self) -> None:
+        from .roles import sync_roles
+
+        # After every migrate (and test database flush), align role groups.
+        post_migrate.connect(sync_roles, dispatch_uid="members.sync_roles")

@@ -1,0 +1,108 @@
+"""State directory and notices."""
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
+from django.db.models import Prefetch, Q
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.generic import CreateView, DetailView, ListView
+
+from caricc_portal.views import RestrictedFormMixin, VisibleQuerysetMixin
+
+from .forms import NoticeForm, StateFilterForm
+from .models import Agency, Notice, State, User
+from .roles import Role
+
+
+class StateListView(VisibleQuerysetMixin, ListView):
+    """The directory of states, filterable by status."""
+
+    model = State
+    template_name = "members/state_list.html"
+    paginate_by = 50
+
+    def get_paginate_by(self, queryset):
+        try:
+            return max(1, min(int(self.request.GET.get("page_size", self.paginate_by)), 500))
+        except ValueError:
+            return self.paginate_by
+
+    def get_queryset(self):
+        qs = super().get_queryset()
+        self.filter_form = StateFilterForm(self.request.GET or None)
+        if self.filter_form.is_valid():
+            if status := self.filter_form.cleaned_data["status"]:
+                qs = qs.filter(status=status)
+            if q := self.filter_form.cleaned_data["q"]:
+                qs = qs.filter(Q(name_en__icontains=q) | Q(name_ru__icontains=q) | Q(code__iexact=q))
+        return qs.order_by("status", "name_en")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["filter_form"] = self.filter_form
+        return context
+
+
+class StateDetailView(VisibleQuerysetMixin, DetailView):
+    """A state's page: status and its history, agencies, liaison officers."""
+
+    model = State
+    slug_field = "code"
+    slug_url_kwarg = "code"
+    template_name = "members/state_detail.html"
+    prefetch_related = (
+        "agencies",
+        "status_history",
+        Prefetch(
+            "users",
+            queryset=User.objects.filter(is_active=True, groups__name=Role.LIAISON_OFFICER)
+            .select_related("agency")
+            .order_by("last_name", "username"),
+            to_attr="liaison_officers",
+        ),
+    )
+
+
+class NoticeListView(VisibleQuerysetMixin, ListView):
+    model = Notice
+    template_name = "members/notice_list.html"
+    paginate_by = 50
+    select_related = ("originating_state", "author")
+
+
+class NoticeDetailView(VisibleQuerysetMixin, DetailView):
+    model = Notice
+    template_name = "members/notice_detail.html"
+    select_related = ("originating_state", "author")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["shared_states"] = self.object.shared_states()
+        return context
+
+
+class NoticeCreateView(RestrictedFormMixin, LoginRequiredMixin, PermissionRequiredMixin, CreateView):
+    """Post a notice; the author's state and the chosen states receive it."""
+
+    model = Notice
+    form_class = NoticeForm
+    permission_required = "members.add_notice"
+    template_name = "members/notice_form.html"
+
+    def save_form(self, form):
+        form.instance.author = self.request.user
+        form.instance.originating_state = self.request.user.state
+        notice = form.save()
+        states = list(form.cleaned_data["shared_with"])
+        if self.request.user.state:
+            states.append(self.request.user.state)
+        notice.share_with(states)
+        return notice
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        messages.success(self.request, _("Notice sent."))
+        return response
+
+    def get_success_url(self):
+        return reverse("members:notice-detail", args=[self.object.pk])
