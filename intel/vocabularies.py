@@ -60,3 +60,140 @@ def kg_equivalent(quantity: Decimal | None, unit: str) -> Decimal | None:
     if quantity is None or unit not in KG_FACTORS:
         return None
     return (Decimal(quantity) * KG_FACTORS[unit]).quantize(Decimal("0.001"))
+
+
+# --- records -------------------------------------------------------------------
+
+
+class RecordKind(models.TextChoices):
+    SEIZURE = "seizure", _("Seizure report")
+    RFI = "rfi", _("Request for information")
+    RESPONSE = "response", _("Response")
+    ANALYSIS = "analysis", _("Analytical report")
+    ALERT = "alert", _("Alert")
+    GENERAL = "general", _("General information")
+
+
+class RecordStatus(models.TextChoices):
+    ACTIVE = "active", _("Active")
+    ARCHIVED = "archived", _("Archived")
+
+
+class TLP(models.TextChoices):
+    """Traffic Light Protocol 2.0 (FIRST)."""
+
+    CLEAR = "CLEAR", "TLP:CLEAR"
+    GREEN = "GREEN", "TLP:GREEN"
+    AMBER = "AMBER", "TLP:AMBER"
+    AMBER_STRICT = "AMBER+STRICT", "TLP:AMBER+STRICT"
+    RED = "RED", "TLP:RED"
+
+
+class HandlingCode(models.TextChoices):
+    H0 = "H0", _("H0: for preventing and combating crime only")
+    H1 = "H1", _("H1: not for judicial proceedings without the originator's consent")
+    H2 = "H2", _("H2: no further dissemination without the originator's consent")
+    H3 = "H3", _("H3: other restrictions (see text)")
+
+
+class Classification(models.TextChoices):
+    UNCLASSIFIED = "unclassified", _("Unclassified")
+    RESTRICTED = "restricted", _("Restricted")
+    CONFIDENTIAL = "confidential", _("Confidential")
+    SECRET = "secret", _("Secret")
+
+
+class Reliability(models.TextChoices):
+    """Admiralty scale: reliability of the source."""
+
+    A = "A", _("A: completely reliable")
+    B = "B", _("B: usually reliable")
+    C = "C", _("C: fairly reliable")
+    D = "D", _("D: not usually reliable")
+    E = "E", _("E: unreliable")
+    F = "F", _("F: reliability cannot be judged")
+
+
+class Credibility(models.TextChoices):
+    """Admiralty scale: credibility of the information."""
+
+    C1 = "1", _("1: confirmed by other sources")
+    C2 = "2", _("2: probably true")
+    C3 = "3", _("3: possibly true")
+    C4 = "4", _("4: doubtful")
+    C5 = "5", _("5: improbable")
+    C6 = "6", _("6: truth cannot be judged")
+
+
+# --- seizures --------------------------------------------------------------------
+
+
+class PlaceType(models.TextChoices):
+    BORDER_CROSSING = "border", _("Border crossing")
+    AIRPORT = "airport", _("Airport")
+    SEAPORT = "seaport", _("Seaport")
+    RAIL = "rail", _("Rail")
+    ROAD = "road", _("Road")
+    POSTAL_HUB = "postal", _("Postal hub")
+    INLAND = "inland", _("Inland")
+
+
+class TransportMode(models.TextChoices):
+    ROAD = "road", _("Road")
+    RAIL = "rail", _("Rail")
+    AIR = "air", _("Air")
+    SEA = "sea", _("Sea")
+    POST = "post", _("Post / courier")
+    FOOT = "foot", _("On foot")
+    OTHER = "other", _("Other")
+
+
+class ConcealmentMethod(models.TextChoices):
+    BODY = "body", _("On or in the body")
+    LUGGAGE = "luggage", _("Luggage")
+    VEHICLE_CAVITY = "vehicle_cavity", _("Vehicle hidden compartment")
+    CARGO = "cargo", _("Mixed with legitimate cargo")
+    PARCEL = "parcel", _("Parcel or letter")
+    CONTAINER = "container", _("Container")
+    FOODSTUFF = "foodstuff", _("Inside foodstuff")
+    OTHER = "other", _("Other")
+
+
+# --- identifiers -------------------------------------------------------------------
+
+
+class IdentifierKind(models.TextChoices):
+    PERSON = "person", _("Person (name and date of birth)")
+    PASSPORT = "passport", _("Passport")
+    PHONE = "phone", _("Phone (MSISDN)")
+    IMEI = "imei", _("Phone (IMEI)")
+    PLATE = "plate", _("Vehicle plate")
+    VIN = "vin", _("VIN")
+    CONTAINER = "container", _("Container number")
+    WAYBILL = "waybill", _("Waybill")
+    COMPANY = "company", _("Company")
+    VESSEL_IMO = "imo", _("Vessel IMO")
+    IBAN = "iban", _("IBAN")
+    WALLET = "wallet", _("Crypto wallet")
+
+
+# --- requests for information --------------------------------------------------------
+
+
+class Urgency(models.TextChoices):
+    URGENT = "urgent", _("Urgent (8 hours)")
+    THREE_DAYS = "3days", _("3 days")
+    STANDARD = "standard", _("Standard (7 days)")
+    DATE = "date", _("By a given date")
+
+
+URGENCY_HOURS: dict[str, int] = {Urgency.URGENT: 8, Urgency.THREE_DAYS: 72, Urgency.STANDARD: 7 * 24}
+
+
+class RFIStatus(models.TextChoices):
+    SENT = "sent", _("Sent")
+    ACKNOWLEDGED = "acknowledged", _("Acknowledged")
+    ANSWERED = "answered", _("Answered")
+    PARTLY_ANSWERED = "partly", _("Partly answered")
+    REFUSED = "refused", _("Refused")
+    CLOSED = "closed", _("Closed")

@@ -1,0 +1,669 @@
+"""Information exchange: shared records, seizure reports, requests for information,
+linked identifiers, attachments and the read audit.
+
+An `IntelRecord` is shared with states through the permission core
+(`members.sharing`): the originating state's group holds view, change and share
+grants on it, every recipient state's group holds a view grant, and the centre's
+roles hold the model-level `view_intelrecord`. `IntelRecord.objects.visible_to(user)`
+is the only way to read records.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from decimal import Decimal
+
+from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.db import connection, models, transaction
+from django.db.models import Exists, OuterRef
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from guardian.models import GroupObjectPermissionBase
+from simple_history.models import HistoricalRecords
+
+from members.models import Agency, State
+from members.sharing import ShareableModel, ShareableQuerySet
+
+from .vocabularies import (
+    TLP,
+    Classification,
+    ConcealmentMethod,
+    Credibility,
+    HandlingCode,
+    IdentifierKind,
+    PlaceType,
+    RecordKind,
+    RecordStatus,
+    Reliability,
+    RFIStatus,
+    Substance,
+    SubstanceForm,
+    TransportMode,
+    Unit,
+    Urgency,
+    kg_equivalent,
+)
+
+ISO_CODE = RegexValidator(r"^[A-Z]{2}$", _("Enter a two-letter ISO 3166-1 alpha-2 code in capitals."))
+
+
+class IntelRecordQuerySet(ShareableQuerySet):
+    """Records: visibility (inherited), inbox, own records and search."""
+
+    def inbox_for(self, user) -> IntelRecordQuerySet:
+        """Records shared with the user's state by other states (visibility still applies)."""
+        qs = self.visible_to(user)
+        if user.state_id:
+            qs = qs.exclude(originating_state_id=user.state_id)
+        return qs
+
+    def with_unread(self, user) -> IntelRecordQuerySet:
+        """Annotate `is_read`: whether this user has opened the record's page."""
+        return self.annotate(
+            is_read=Exists(
+                AccessLog.objects.filter(record=OuterRef("pk"), user_id=user.pk, action=AccessLog.Action.VIEW)
+            )
+        )
+
+    def search(self, text: str) -> IntelRecordQuerySet:
+        """Full-text search over title, summary, body and identifiers.
+
+        PostgreSQL: the stored `search_vector` (GIN-indexed) against a web-style
+        query. Elsewhere (SQLite in the embedded default): a plain icontains.
+        """
+        text = (text or "").strip()
+        if not text:
+            return self
+        if connection.vendor == "postgresql":
+            from django.contrib.postgres.search import SearchQuery
+
+            return self.filter(search_vector=SearchQuery(text, config="simple", search_type="websearch"))
+        norm = normalise_identifier(text)
+        matches_identifier = (
+            Identifier.objects.filter(record=OuterRef("pk"), normalised__contains=norm) if norm else None
+        )
+        cond = models.Q(title__icontains=text) | models.Q(summary__icontains=text) | models.Q(body__icontains=text)
+        if matches_identifier is not None:
+            cond |= Exists(matches_identifier)
+        return self.filter(cond)
+
+
+class ReferenceCounter(models.Model):
+    """The last reference number issued in a year (CARICC-YYYY-NNNNNN)."""
+
+    year = models.PositiveIntegerField(primary_key=True)
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("reference counter")
+        verbose_name_plural = _("reference counters")
+
+    def __str__(self) -> str:
+        return f"{self.year}: {self.last}"
+
+    @classmethod
+    def next_reference(cls, year: int) -> str:
+        """Issue the next reference of a year; row-locked so two writers never clash."""
+        with transaction.atomic():
+            cls.objects.get_or_create(year=year)
+            counter = cls.objects.select_for_update().get(year=year)
+            counter.last += 1
+            counter.save(update_fields=["last"])
+        return f"CARICC-{year}-{counter.last:06d}"
+
+
+class IntelRecord(ShareableModel):
+    """A piece of information exchanged through the centre, with its markings.
+
+    Every record carries TLP, a handling code, a classification and an
+    Admiralty evaluation; they are shown on every view and export. Records are
+    archived (status), never deleted.
+    """
+
+    reference = models.CharField(_("reference"), max_length=20, unique=True, editable=False)
+    kind = models.CharField(_("kind"), max_length=12, choices=RecordKind.choices, db_index=True)
+    title = models.CharField(_("title"), max_length=250)
+    summary = models.TextField(_("summary"), blank=True)
+    body = models.TextField(_("text"), blank=True)
+    originating_state = models.ForeignKey(
+        State, on_delete=models.PROTECT, related_name="intel_records", verbose_name=_("originating state")
+    )
+    agency = models.ForeignKey(
+        Agency, on_delete=models.PROTECT, null=True, blank=True, related_name="intel_records", verbose_name=_("agency")
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="intel_records", verbose_name=_("author")
+    )
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    review_date = models.DateField(_("review date"), null=True, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=RecordStatus.choices, default=RecordStatus.ACTIVE, db_index=True
+    )
+    tlp = models.CharField(_("TLP"), max_length=12, choices=TLP.choices, db_index=True)
+    handling_code = models.CharField(_("handling code"), max_length=2, choices=HandlingCode.choices)
+    handling_note = models.CharField(
+        _("handling restrictions"), max_length=500, blank=True, help_text=_("Required with handling code H3.")
+    )
+    classification = models.CharField(_("classification"), max_length=12, choices=Classification.choices)
+    source_reliability = models.CharField(_("source reliability"), max_length=1, choices=Reliability.choices)
+    information_credibility = models.CharField(_("information credibility"), max_length=1, choices=Credibility.choices)
+    in_reply_to = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="replies",
+        verbose_name=_("in reply to"),
+        help_text=_("For a response: the request for information it answers."),
+    )
+    # Filled on PostgreSQL only (see refresh_search_vector); a GIN index is
+    # created by migration 0002 on PostgreSQL only.
+    search_vector = SearchVectorField(null=True, editable=False)
+
+    objects = IntelRecordQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["search_vector", "updated_at"])
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("intelligence record")
+        verbose_name_plural = _("intelligence records")
+        permissions = [
+            ("share_intelrecord", _("Can change who a record is shared with")),
+            ("view_accesslog_intelrecord", _("Can see who viewed any record")),
+        ]
+        indexes = [
+            models.Index(fields=["-created_at", "-id"], name="intel_record_created_idx"),
+            models.Index(fields=["originating_state", "-created_at", "-id"], name="intel_record_state_idx"),
+            models.Index(fields=["kind", "-created_at", "-id"], name="intel_record_kind_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(handling_code="H3") | ~models.Q(handling_note=""),
+                name="intel_record_h3_needs_note",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reference} {self.title}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("intel:record-detail", args=[self.pk])
+
+    def clean(self) -> None:
+        super().clean()
+        if self.handling_code == HandlingCode.H3 and not (self.handling_note or "").strip():
+            raise ValidationError({"handling_note": _("Handling code H3 requires a description of the restrictions.")})
+        if self.agency_id and self.originating_state_id and self.agency.state_id != self.originating_state_id:
+            raise ValidationError({"agency": _("The agency must belong to the originating state.")})
+
+    def save(self, *args, **kwargs) -> None:
+        if not self.reference:
+            self.reference = ReferenceCounter.next_reference(timezone.localtime(self.created_at).year)
+        super().save(*args, **kwargs)
+
+    @property
+    def evaluation_code(self) -> str:
+        """The Admiralty code, e.g. "B2"."""
+        return f"{self.source_reliability}{self.information_credibility}"
+
+    @property
+    def is_archived(self) -> bool:
+        return self.status == RecordStatus.ARCHIVED
+
+    def grant_originator(self) -> None:
+        """The originating state's group: view, change and share on its own record."""
+        self.share_with([self.originating_state], ("view", "change", "share"))
+
+    def recipient_state_ids(self) -> list[int]:
+        """States holding view, other than the originator."""
+        return [s for s in self.shared_state_ids("view") if s != self.originating_state_id]
+
+    def set_recipients(self, states) -> None:
+        """Make exactly `states` (plus the originator) the recipients (view grants)."""
+        wanted = {s.pk for s in states} | {self.originating_state_id}
+        with transaction.atomic():
+            self.set_shared_states(State.objects.filter(pk__in=wanted), ("view",))
+            self.grant_originator()
+
+    def refresh_search_vector(self) -> None:
+        """Recompute the stored tsvector (PostgreSQL), including identifier values."""
+        if connection.vendor != "postgresql":
+            return
+        with connection.cursor() as cursor:
+            cursor.execute(SEARCH_VECTOR_UPDATE_SQL + " WHERE r.id = %s", [self.pk])
+
+
+# The weighted tsvector of a record: title A, summary B, identifiers B, body C.
+# Shared by refresh_search_vector and the benchmark's set-based seeding.
+SEARCH_VECTOR_UPDATE_SQL = """
+UPDATE intel_intelrecord AS r SET search_vector =
+    setweight(to_tsvector('simple', coalesce(r.title, '')), 'A') ||
+    setweight(to_tsvector('simple', coalesce(r.summary, '')), 'B') ||
+    setweight(to_tsvector('simple', coalesce((
+        SELECT string_agg(i.value || ' ' || i.normalised, ' ') FROM intel_identifier i WHERE i.record_id = r.id
+    ), '')), 'B') ||
+    setweight(to_tsvector('simple', coalesce(r.body, '')), 'C')
+"""
+
+
+class IntelRecordGroupObjectPermission(GroupObjectPermissionBase):
+    """Direct-FK grants on records (guardian): one row per state group and permission."""
+
+    content_object = models.ForeignKey(IntelRecord, on_delete=models.CASCADE)
+
+    class Meta(GroupObjectPermissionBase.Meta):
+        abstract = False
+        verbose_name = _("record grant")
+        verbose_name_plural = _("record grants")
+
+
+class DisseminationRequest(models.Model):
+    """A recipient's request that the originator widen a record's dissemination."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        APPROVED = "approved", _("Approved")
+        DECLINED = "declined", _("Declined")
+
+    record = models.ForeignKey(
+        IntelRecord, on_delete=models.CASCADE, related_name="dissemination_requests", verbose_name=_("record")
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("requested by")
+    )
+    requesting_state = models.ForeignKey(
+        State, on_delete=models.PROTECT, related_name="+", null=True, blank=True, verbose_name=_("requesting state")
+    )
+    states = models.ManyToManyField(State, related_name="+", verbose_name=_("states to add"))
+    reason = models.TextField(_("reason"))
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        verbose_name=_("decided by"),
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("dissemination request")
+        verbose_name_plural = _("dissemination requests")
+        indexes = [models.Index(fields=["record", "status"], name="intel_dissreq_record_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.record.reference}: {self.get_status_display()}"
+
+
+class SeizureReport(models.Model):
+    """Structured details of a record of kind "seizure"."""
+
+    record = models.OneToOneField(
+        IntelRecord, on_delete=models.CASCADE, related_name="seizure", verbose_name=_("record")
+    )
+    occurred_at = models.DateTimeField(_("date and time of seizure"), db_index=True)
+    country = models.CharField(_("country"), max_length=2, validators=[ISO_CODE])
+    place = models.CharField(_("place"), max_length=200)
+    place_type = models.CharField(_("place type"), max_length=15, choices=PlaceType.choices)
+    latitude = models.DecimalField(
+        _("latitude"),
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("-90")), MaxValueValidator(Decimal("90"))],
+    )
+    longitude = models.DecimalField(
+        _("longitude"),
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("-180")), MaxValueValidator(Decimal("180"))],
+    )
+    route_origin = models.CharField(_("origin"), max_length=2, blank=True, validators=[ISO_CODE])
+    route_departure = models.CharField(_("departure"), max_length=2, blank=True, validators=[ISO_CODE])
+    route_transit = models.JSONField(
+        _("transit states"), default=list, blank=True, help_text=_("Ordered ISO codes of transit states.")
+    )
+    route_destination = models.CharField(_("intended destination"), max_length=2, blank=True, validators=[ISO_CODE])
+    transport_mode = models.CharField(_("transport mode"), max_length=10, choices=TransportMode.choices, blank=True)
+    conveyance = models.CharField(
+        _("conveyance identifiers"), max_length=250, blank=True, help_text=_("Plate, flight, train, vessel...")
+    )
+    concealment_method = models.CharField(
+        _("concealment method"), max_length=20, choices=ConcealmentMethod.choices, blank=True
+    )
+    concealment_details = models.CharField(_("concealment details"), max_length=500, blank=True)
+    persons_arrested = models.PositiveIntegerField(_("persons arrested"), default=0)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-occurred_at", "-id"]
+        verbose_name = _("seizure report")
+        verbose_name_plural = _("seizure reports")
+        constraints = [
+            models.CheckConstraint(
+                condition=(models.Q(latitude__isnull=True) & models.Q(longitude__isnull=True))
+                | (models.Q(latitude__isnull=False) & models.Q(longitude__isnull=False)),
+                name="intel_seizure_coordinates_pair",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.record.reference} {self.place}"
+
+    def clean(self) -> None:
+        super().clean()
+        if (self.latitude is None) != (self.longitude is None):
+            raise ValidationError(_("Give both latitude and longitude, or neither."))
+        transit = self.route_transit or []
+        if not isinstance(transit, list) or any(
+            not isinstance(c, str) or not re.fullmatch(r"[A-Z]{2}", c) for c in transit
+        ):
+            raise ValidationError({"route_transit": _("Transit states must be a list of two-letter ISO codes.")})
+
+
+class SeizureItem(models.Model):
+    """One substance seized: what, in which form, how much, how pure."""
+
+    seizure = models.ForeignKey(
+        SeizureReport, on_delete=models.CASCADE, related_name="items", verbose_name=_("seizure")
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    substance = models.CharField(_("substance"), max_length=25, choices=Substance.choices, db_index=True)
+    form = models.CharField(_("form"), max_length=10, choices=SubstanceForm.choices)
+    quantity = models.DecimalField(
+        _("quantity"), max_digits=14, decimal_places=3, validators=[MinValueValidator(Decimal("0.001"))]
+    )
+    unit = models.CharField(_("unit"), max_length=10, choices=Unit.choices)
+    purity = models.DecimalField(
+        _("purity (%)"),
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))],
+    )
+    kg_equivalent = models.DecimalField(
+        _("kg equivalent"), max_digits=17, decimal_places=3, null=True, blank=True, editable=False
+    )
+
+    class Meta:
+        ordering = ["seizure", "position", "id"]
+        verbose_name = _("seized item")
+        verbose_name_plural = _("seized items")
+        constraints = [
+            models.CheckConstraint(condition=models.Q(quantity__gt=0), name="intel_item_quantity_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_substance_display()} {self.quantity} {self.unit}"
+
+    def save(self, *args, **kwargs) -> None:
+        self.kg_equivalent = kg_equivalent(self.quantity, self.unit)
+        super().save(*args, **kwargs)
+
+
+class RequestForInformation(models.Model):
+    """Details of a record of kind "rfi": who asks whom what, by when."""
+
+    record = models.OneToOneField(IntelRecord, on_delete=models.CASCADE, related_name="rfi", verbose_name=_("record"))
+    addressees = models.ManyToManyField(State, related_name="rfis_received", verbose_name=_("addressee states"))
+    purpose = models.TextField(_("purpose"))
+    legal_basis = models.CharField(_("legal basis"), max_length=500)
+    urgency = models.CharField(_("urgency"), max_length=10, choices=Urgency.choices, default=Urgency.STANDARD)
+    deadline = models.DateTimeField(_("deadline"), db_index=True)
+    status = models.CharField(
+        _("status"), max_length=15, choices=RFIStatus.choices, default=RFIStatus.SENT, db_index=True
+    )
+    overdue_notified_at = models.DateTimeField(_("overdue notice sent at"), null=True, blank=True, editable=False)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["deadline", "id"]
+        verbose_name = _("request for information")
+        verbose_name_plural = _("requests for information")
+
+    def __str__(self) -> str:
+        return self.record.reference
+
+    OPEN_STATUSES = (RFIStatus.SENT, RFIStatus.ACKNOWLEDGED, RFIStatus.PARTLY_ANSWERED)
+
+    @property
+    def is_overdue(self) -> bool:
+        """Past the deadline and not yet answered, refused or closed."""
+        return self.status in self.OPEN_STATUSES and self.deadline < timezone.now()
+
+
+class RFIQuestion(models.Model):
+    """One itemised question of a request for information."""
+
+    rfi = models.ForeignKey(
+        RequestForInformation, on_delete=models.CASCADE, related_name="questions", verbose_name=_("request")
+    )
+    position = models.PositiveSmallIntegerField(_("number"), default=1)
+    text = models.TextField(_("question"))
+
+    class Meta:
+        ordering = ["rfi", "position", "id"]
+        verbose_name = _("question")
+        verbose_name_plural = _("questions")
+
+    def __str__(self) -> str:
+        return f"{self.position}. {self.text[:60]}"
+
+
+def normalise_identifier(value: str, kind: str | None = None) -> str:
+    """The matching form of an identifier: case-folded, accents and separators removed.
+
+    "KZ 123-ABC" and "kz123abc" match; a phone keeps only digits so "+7 (701) 555"
+    and "7701555" match.
+    """
+    value = unicodedata.normalize("NFKD", value or "")
+    value = "".join(c for c in value if not unicodedata.combining(c)).casefold()
+    if kind in (IdentifierKind.PHONE, IdentifierKind.IMEI):
+        return re.sub(r"\D", "", value)
+    return re.sub(r"[\W_]+", "", value)
+
+
+class Identifier(models.Model):
+    """A normalised identifier (person, passport, phone, plate...) linked to a record."""
+
+    record = models.ForeignKey(
+        IntelRecord, on_delete=models.CASCADE, related_name="identifiers", verbose_name=_("record")
+    )
+    kind = models.CharField(_("kind"), max_length=12, choices=IdentifierKind.choices)
+    value = models.CharField(_("value"), max_length=200)
+    date_of_birth = models.DateField(_("date of birth"), null=True, blank=True)
+    normalised = models.CharField(_("normalised value"), max_length=200, editable=False)
+
+    class Meta:
+        ordering = ["kind", "normalised", "id"]
+        verbose_name = _("identifier")
+        verbose_name_plural = _("identifiers")
+        indexes = [models.Index(fields=["kind", "normalised"], name="intel_identifier_match_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.value}"
+
+    def clean(self) -> None:
+        super().clean()
+        if not normalise_identifier(self.value, self.kind):
+            raise ValidationError({"value": _("The identifier has no letters or digits.")})
+
+    def save(self, *args, **kwargs) -> None:
+        self.normalised = self.match_key(self.kind, self.value, self.date_of_birth)
+        super().save(*args, **kwargs)
+
+    @staticmethod
+    def match_key(kind: str, value: str, date_of_birth=None) -> str:
+        """A person matches on name and date of birth together; others on the value."""
+        key = normalise_identifier(value, kind)
+        if kind == IdentifierKind.PERSON and date_of_birth:
+            key = f"{key}{date_of_birth:%Y%m%d}"
+        return key
+
+
+class IdentifierStopWord(models.Model):
+    """An over-common identifier value kept off matching (e.g. "unknown", "000000")."""
+
+    kind = models.CharField(_("kind"), max_length=12, choices=IdentifierKind.choices, blank=True)
+    normalised = models.CharField(_("normalised value"), max_length=200)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["kind", "normalised"]
+        verbose_name = _("stop-list entry")
+        verbose_name_plural = _("identifier stop-list")
+        constraints = [models.UniqueConstraint(fields=["kind", "normalised"], name="intel_stopword_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.kind or '*'}: {self.normalised}"
+
+    def save(self, *args, **kwargs) -> None:
+        self.normalised = normalise_identifier(self.normalised, self.kind or None)
+        super().save(*args, **kwargs)
+
+
+def attachment_path(instance: Attachment, filename: str) -> str:
+    # A random name: the original file name is kept in the row, never in the path.
+    import uuid
+
+    return f"intel/{timezone.now():%Y/%m}/{uuid.uuid4().hex}"
+
+
+class Attachment(models.Model):
+    """A file attached to a record, stored in private storage and served only by a logged view."""
+
+    record = models.ForeignKey(
+        IntelRecord, on_delete=models.CASCADE, related_name="attachments", verbose_name=_("record")
+    )
+    file = models.FileField(_("file"), upload_to=attachment_path, max_length=255)
+    filename = models.CharField(_("file name"), max_length=255)
+    content_type = models.CharField(_("content type"), max_length=100)
+    size = models.PositiveBigIntegerField(_("size (bytes)"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64, db_index=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("uploaded by")
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"), default=timezone.now)
+
+    class Meta:
+        ordering = ["record", "uploaded_at", "id"]
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+
+    def __str__(self) -> str:
+        return self.filename
+
+    def get_absolute_url(self) -> str:
+        return reverse("intel:attachment-download", args=[self.record_id, self.pk])
+
+
+class AppendOnlyError(Exception):
+    """Raised on any attempt to change or delete an access log entry."""
+
+
+class AccessLogQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise AppendOnlyError("Access log entries cannot be changed.")
+
+    def delete(self):
+        raise AppendOnlyError("Access log entries cannot be deleted.")
+
+
+class AccessLog(models.Model):
+    """One read of a record: detail view, attachment download or export. Append-only."""
+
+    class Action(models.TextChoices):
+        VIEW = "view", _("Viewed")
+        DOWNLOAD = "download", _("Downloaded attachment")
+        EXPORT = "export", _("Exported")
+        API_VIEW = "api_view", _("Viewed through the API")
+
+    record = models.ForeignKey(
+        IntelRecord, on_delete=models.PROTECT, related_name="access_log", verbose_name=_("record")
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("user")
+    )
+    state = models.ForeignKey(
+        State, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("state")
+    )
+    action = models.CharField(_("action"), max_length=10, choices=Action.choices)
+    at = models.DateTimeField(_("time"), default=timezone.now)
+    ip = models.GenericIPAddressField(_("client IP"), null=True, blank=True)
+    detail = models.CharField(_("detail"), max_length=255, blank=True)
+
+    objects = AccessLogQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = _("access log entry")
+        verbose_name_plural = _("access log")
+        indexes = [
+            models.Index(fields=["record", "-at"], name="intel_accesslog_record_idx"),
+            models.Index(fields=["user", "record", "action"], name="intel_accesslog_user_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.user} {self.action} {self.record_id}"
+
+    def save(self, *args, **kwargs) -> None:
+        if self.pk is not None or kwargs.get("force_update") or kwargs.get("update_fields"):
+            raise AppendOnlyError("Access log entries cannot be changed.")
+        kwargs["force_insert"] = True
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError("Access log entries cannot be deleted.")
+
+    @classmethod
+    def record_access(cls, request, record: IntelRecord, action: str, detail: str = "") -> AccessLog:
+        """Write one entry for this request's user reading `record`."""
+        from caricc_portal.net import client_ip
+
+        ip = client_ip(request) or None
+        return cls.objects.create(
+            record=record,
+            user=request.user,
+            state_id=getattr(request.user, "state_id", None),
+            action=action,
+            ip=ip,
+            detail=detail[:255],
+        )
+
+
+class IdempotencyKey(models.Model):
+    """The first answer to an API write sent with an Idempotency-Key header."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=200)
+    endpoint = models.CharField(max_length=100)
+    status_code = models.PositiveSmallIntegerField()
+    response = models.JSONField()
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("idempotency key")
+        verbose_name_plural = _("idempotency keys")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "endpoint", "key"], name="intel_idempotency_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.key
