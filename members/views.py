@@ -3,14 +3,15 @@
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
 from django.db.models import Prefetch, Q
+from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.generic import CreateView, DetailView, ListView
 
 from caricc_portal.views import RestrictedFormMixin, VisibleQuerysetMixin
 
-from .forms import NoticeForm, StateFilterForm
-from .models import Agency, Notice, State, User
+from .forms import NoticeForm, StateFilterForm, StateForm
+from .models import Notice, State, User
 from .roles import Role
 
 
@@ -106,3 +107,18 @@ class NoticeCreateView(RestrictedFormMixin, LoginRequiredMixin, PermissionRequir
 
     def get_success_url(self):
         return reverse("members:notice-detail", args=[self.object.pk])
+
+
+class StateCreateView(LoginRequiredMixin, PermissionRequiredMixin, CreateView):
+    """Add a state to the directory (administrators)."""
+
+    model = State
+    form_class = StateForm
+    permission_required = "members.add_state"
+    template_name = "members/state_form.html"
+
+    def form_valid(self, form):
+        self.object = form.save(commit=False)
+        self.object.save(changed_by=self.request.user)
+        messages.success(self.request, _("State added."))
+        return HttpResponseRedirect(self.object.get_absolute_url())
