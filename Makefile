@@ -1,0 +1,64 @@
+# CARICC portal: the commands a new developer needs.
+#   make run    fresh machine -> running portal on http://127.0.0.1:8000 (SQLite, in-process tasks, demo data)
+#   make test   the whole test suite (SQLite by default; set DATABASE_URL / CELERY_BROKER_URL for the real stack)
+#   make bench  performance benchmarks against PostgreSQL (figures in docs/performance.md)
+
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | sha1sum | cut -c1-12)
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/caricc_bench
+BENCH_RECORDS ?= 1000000
+
+.PHONY: install run serve test lint format migrations-check deploy-check bench messages worker beat
+
+$(STAMP): requirements.txt requirements-dev.txt
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --upgrade pip
+	$(VENV)/bin/pip install --quiet -r requirements-dev.txt
+	rm -f $(VENV)/.installed-*
+	touch $@
+
+install: $(STAMP)
+
+run: install
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py collectstatic --noinput --verbosity 0
+	$(PY) manage.py seed_demo
+	@echo "Serving on http://127.0.0.1:8000 (Ctrl-C to stop)"
+	$(PY) manage.py runserver 127.0.0.1:8000
+
+test: install
+	$(VENV)/bin/pytest
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: install
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+migrations-check: install
+	$(PY) manage.py makemigrations --check --dry-run
+
+deploy-check: install
+	SECRET_KEY=check-deploy-$$(date +%s)-$$(head -c 32 /dev/urandom | base64 | tr -dc A-Za-z0-9) \
+	ALLOWED_HOSTS=portal.example.org \
+	$(PY) manage.py check --deploy --fail-level WARNING --settings=caricc_portal.settings_production
+
+messages: install
+	for app in members intel operations donors reports; do (cd $$app && ../$(VENV)/bin/django-admin makemessages -l ru); done
+	$(VENV)/bin/django-admin makemessages -l ru --ignore=.venv --ignore=members --ignore=intel --ignore=operations --ignore=donors --ignore=reports --ignore=tests --ignore=staticfiles --ignore=var
+	$(VENV)/bin/django-admin compilemessages --ignore=.venv
+
+bench: install
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) manage.py migrate --noinput --verbosity 0
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) manage.py bench_intel --records $(BENCH_RECORDS)
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) manage.py bench_reports
+
+worker: install
+	$(VENV)/bin/celery -A caricc_portal worker --loglevel=INFO
+
+beat: install
+	$(VENV)/bin/celery -A caricc_portal beat --loglevel=INFO
