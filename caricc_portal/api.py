@@ -6,7 +6,6 @@ module does the rest, the same way for every app (NetBox's base viewset).
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction

@@ -188,9 +188,7 @@ STORAGES = {
         "OPTIONS": {"location": str(PRIVATE_ROOT), "base_url": None},
     },
     "staticfiles": {
-        "BACKEND": env.str(
-            "STATICFILES_BACKEND", default="django.contrib.staticfiles.storage.StaticFilesStorage"
-        ),
+        "BACKEND": env.str("STATICFILES_BACKEND", default="django.contrib.staticfiles.storage.StaticFilesStorage"),
     },
 }
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024

@@ -10,8 +10,8 @@ from rest_framework.decorators import api_view
 from rest_framework.response import Response
 from rest_framework.reverse import reverse
 
-import intel.api.urls
 import donors.api.urls
+import intel.api.urls
 import members.api.urls
 import operations.api.urls
 import reports.api.urls
@@ -63,4 +63,3 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),
     path("api/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="api-redoc"),
 ]
-

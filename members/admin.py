@@ -46,8 +46,8 @@ class UserAdmin(BaseUserAdmin):
     list_display = ["username", "first_name", "last_name", "state", "is_active", "is_staff"]
     list_filter = ["state", "groups", "is_active", "is_staff"]
     list_select_related = ["state"]
-    fieldsets = BaseUserAdmin.fieldsets + ((_("Portal"), {"fields": ("state", "agency", "position", "phone")}),)
-    add_fieldsets = BaseUserAdmin.add_fieldsets + ((_("Portal"), {"fields": ("state", "agency")}),)
+    fieldsets = (*BaseUserAdmin.fieldsets, (_("Portal"), {"fields": ("state", "agency", "position", "phone")}))
+    add_fieldsets = (*BaseUserAdmin.add_fieldsets, (_("Portal"), {"fields": ("state", "agency")}))
 
 
 @admin.register(APIToken)

@@ -95,7 +95,9 @@ def seed(context: dict) -> None:
     users["coordinator"] = _user("coordinator", password, roles=[Role.COORDINATOR], first="Centre", last="Coordinator")
     users["analyst"] = _user("analyst", password, roles=[Role.ANALYST], first="Centre", last="Analyst")
     users["donors"] = _user("donors", password, roles=[Role.DONOR_RELATIONS], first="Donor", last="Relations")
-    users["admin"] = _user("admin", password, roles=[Role.ADMINISTRATOR], first="System", last="Administrator", superuser=True)
+    users["admin"] = _user(
+        "admin", password, roles=[Role.ADMINISTRATOR], first="System", last="Administrator", superuser=True
+    )
     users["partner-kz"] = _user(
         "partner-kz", password, roles=[Role.PARTNER_SYSTEM], state=states["KZ"], first="Partner system", last="KZ"
     )

@@ -8,9 +8,7 @@ from .models import Notice, State
 
 
 class StateFilterForm(forms.Form):
-    status = forms.ChoiceField(
-        label=_("Status"), choices=[("", _("All"))] + list(State.Status.choices), required=False
-    )
+    status = forms.ChoiceField(label=_("Status"), choices=[("", _("All")), *State.Status.choices], required=False)
     q = forms.CharField(label=_("Search"), required=False)
 
 

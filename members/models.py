@@ -72,18 +72,6 @@ class State(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    @property
-    def name(self) -> str:
-        """The name in the active language."""
-        return self.name_ru if (get_language() or "en").startswith("ru") else self.name_en
-
-    def get_absolute_url(self) -> str:
-        return reverse("members:state-detail", args=[self.code])
-
-    @property
-    def group_name(self) -> str:
-        return f"state:{self.code}"
-
     def save(self, *args, changed_by=None, status_note: str = "", **kwargs) -> None:
         """Save, create the state's group, and record a status change in the history."""
         with transaction.atomic():
@@ -104,6 +92,18 @@ class State(models.Model):
                     changed_by=changed_by,
                     note=status_note,
                 )
+
+    def get_absolute_url(self) -> str:
+        return reverse("members:state-detail", args=[self.code])
+
+    @property
+    def name(self) -> str:
+        """The name in the active language."""
+        return self.name_ru if (get_language() or "en").startswith("ru") else self.name_en
+
+    @property
+    def group_name(self) -> str:
+        return f"state:{self.code}"
 
 
 class StateStatusChange(models.Model):

@@ -188,8 +188,22 @@ class WorkerProcess:
             "CONN_MAX_AGE": "0",
         }
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "caricc_portal", "worker", "--pool=solo", "--loglevel=INFO",
-             "-Q", self.queues, "--without-gossip", "--without-mingle", "-n", f"test-{os.getpid()}-{time.time_ns()}@%h"],
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "caricc_portal",
+                "worker",
+                "--pool=solo",
+                "--loglevel=INFO",
+                "-Q",
+                self.queues,
+                "--without-gossip",
+                "--without-mingle",
+                "-n",
+                f"test-{os.getpid()}-{time.time_ns()}@%h",
+            ],
             cwd=ROOT,
             env=env,
             start_new_session=True,
@@ -249,8 +263,14 @@ def browser():
     with sync_playwright() as pw:
         browser = pw.chromium.launch(
             executable_path=executable,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage"],
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--disable-dev-shm-usage",
+            ],
         )
         yield browser
         browser.close()

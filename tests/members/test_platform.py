@@ -24,7 +24,12 @@ def test_seed_demo_is_idempotent_and_creates_the_documented_logins(db):
     call_command("seed_demo", stdout=io.StringIO())
     assert (State.objects.count(), User.objects.count()) == counts
     expected = {f"officer-{c}" for c in ("az", "kz", "kg", "ru", "tj", "tm", "uz")} | {
-        "observer-de", "coordinator", "analyst", "donors", "admin", "partner-kz",
+        "observer-de",
+        "coordinator",
+        "analyst",
+        "donors",
+        "admin",
+        "partner-kz",
     }
     assert expected <= set(User.objects.values_list("username", flat=True))
     assert State.objects.filter(status=State.Status.MEMBER).count() == 7

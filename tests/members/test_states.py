@@ -100,7 +100,8 @@ def test_a_duplicate_state_code_is_an_api_400_naming_the_field(api_for, admin_us
 
 def test_an_administrator_adds_a_state_and_its_group_exists(api_for, admin_user):
     response = api_for(admin_user).post(
-        "/api/v1/states/", {"code": "MN", "name_en": "Mongolia", "name_ru": "Монголия", "status": "observer"},
+        "/api/v1/states/",
+        {"code": "MN", "name_en": "Mongolia", "name_ru": "Монголия", "status": "observer"},
         format="json",
     )
     assert response.status_code == 201
@@ -109,7 +110,8 @@ def test_an_administrator_adds_a_state_and_its_group_exists(api_for, admin_user)
 
 def test_a_liaison_officer_cannot_add_states(api_for, officer_kz):
     response = api_for(officer_kz).post(
-        "/api/v1/states/", {"code": "MN", "name_en": "Mongolia", "name_ru": "Монголия", "status": "observer"},
+        "/api/v1/states/",
+        {"code": "MN", "name_en": "Mongolia", "name_ru": "Монголия", "status": "observer"},
         format="json",
     )
     assert response.status_code == 403
@@ -118,7 +120,8 @@ def test_a_liaison_officer_cannot_add_states(api_for, officer_kz):
 
 def test_a_lowercase_code_is_refused(api_for, admin_user):
     response = api_for(admin_user).post(
-        "/api/v1/states/", {"code": "mn", "name_en": "Mongolia", "name_ru": "Монголия", "status": "observer"},
+        "/api/v1/states/",
+        {"code": "mn", "name_en": "Mongolia", "name_ru": "Монголия", "status": "observer"},
         format="json",
     )
     assert response.status_code == 400

@@ -12,7 +12,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("username")
         parser.add_argument("--name", default="", help="A label for the token.")
-        parser.add_argument("--days", type=int, default=None, help="Lifetime in days (default API_TOKEN_LIFETIME_DAYS).")
+        parser.add_argument(
+            "--days", type=int, default=None, help="Lifetime in days (default API_TOKEN_LIFETIME_DAYS)."
+        )
 
     def handle(self, username, name, days, **options):
         try:

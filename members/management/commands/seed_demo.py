@@ -6,7 +6,6 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-
 # Apps whose `demo.seed(context)` is called after the members' own demo data, in order.
 DEMO_MODULES = ["members.demo", "intel.demo", "operations.demo", "donors.demo", "reports.demo"]
 
