@@ -54,6 +54,19 @@ class VisibleQuerysetMixin(LoginRequiredMixin):
         return obj
 
 
+class PageSizeMixin:
+    """List views: `?page_size=N` (1-500, default 50), like the API."""
+
+    paginate_by = 50
+    max_page_size = 500
+
+    def get_paginate_by(self, queryset):
+        try:
+            return max(1, min(int(self.request.GET.get("page_size", self.paginate_by)), self.max_page_size))
+        except ValueError:
+            return self.paginate_by
+
+
 def check_object_permission(user, action: str, obj) -> None:
     """Raise PermissionDenied unless `user` holds `<action>_<model>` on `obj`.
 

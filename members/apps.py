@@ -29,6 +29,23 @@ class MembersConfig(AppConfig):
         (_("Notices"), "members:notice-list", None),
     ]
 
+    def home_panels(self, request) -> list[dict]:
+        """Cards on the home page: recent notices for everyone signed in."""
+        from django.urls import reverse
+
+        from .models import Notice
+
+        recent = Notice.objects.visible_to(request.user).order_by("-created_at", "-id")[:5]
+        return [
+            {
+                "title": _("Latest notices"),
+                "text": "; ".join(n.title for n in recent) or _("No notices."),
+                "url": reverse("members:notice-list"),
+                "link_text": _("All notices"),
+            },
+            {"title": _("State directory"), "url": reverse("members:state-list"), "link_text": _("Open")},
+        ]
+
     def ready(self) -> None:
         from .roles import sync_roles
 

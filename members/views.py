@@ -8,25 +8,18 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.generic import CreateView, DetailView, ListView
 
-from caricc_portal.views import RestrictedFormMixin, VisibleQuerysetMixin
+from caricc_portal.views import PageSizeMixin, RestrictedFormMixin, VisibleQuerysetMixin
 
 from .forms import NoticeForm, StateFilterForm, StateForm
 from .models import Notice, State, User
 from .roles import Role
 
 
-class StateListView(VisibleQuerysetMixin, ListView):
+class StateListView(PageSizeMixin, VisibleQuerysetMixin, ListView):
     """The directory of states, filterable by status."""
 
     model = State
     template_name = "members/state_list.html"
-    paginate_by = 50
-
-    def get_paginate_by(self, queryset):
-        try:
-            return max(1, min(int(self.request.GET.get("page_size", self.paginate_by)), 500))
-        except ValueError:
-            return self.paginate_by
 
     def get_queryset(self):
         qs = super().get_queryset()
@@ -64,10 +57,9 @@ class StateDetailView(VisibleQuerysetMixin, DetailView):
     )
 
 
-class NoticeListView(VisibleQuerysetMixin, ListView):
+class NoticeListView(PageSizeMixin, VisibleQuerysetMixin, ListView):
     model = Notice
     template_name = "members/notice_list.html"
-    paginate_by = 50
     select_related = ("originating_state", "author")
 
 
@@ -94,10 +86,10 @@ class NoticeCreateView(RestrictedFormMixin, LoginRequiredMixin, PermissionRequir
         form.instance.author = self.request.user
         form.instance.originating_state = self.request.user.state
         notice = form.save()
-        states = list(form.cleaned_data["shared_with"])
+        notice.share_with(form.cleaned_data["shared_with"])
         if self.request.user.state:
-            states.append(self.request.user.state)
-        notice.share_with(states)
+            # The originating state reads and edits its own notice.
+            notice.share_with([self.request.user.state], actions=("view", "change"))
         return notice
 
     def form_valid(self, form):

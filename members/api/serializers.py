@@ -45,7 +45,8 @@ class NoticeSerializer(serializers.ModelSerializer):
         states = list(validated_data.pop("shared_with", []))
         with transaction.atomic():
             notice = Notice.objects.create(author=user, originating_state=user.state, **validated_data)
-            if user.state:
-                states.append(user.state)
             notice.share_with(states)
+            if user.state:
+                # The originating state reads and edits its own notice.
+                notice.share_with([user.state], actions=("view", "change"))
         return notice
