@@ -1,0 +1,486 @@
+"""The operations UI: list, page, forms, transitions, consent, dashboard and timeline.
+
+Every object comes from `JointOperation.objects.visible_to(user)` (404 outside
+scope); every write asks `operations.workflow` whether this user may do it now.
+"""
+
+from __future__ import annotations
+
+import calendar
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Count, Prefetch, Sum
+from django.http import HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.generic import DetailView, ListView, TemplateView
+
+from caricc_portal.views import VisibleQuerysetMixin, get_visible_or_404
+from intel.vocabularies import Substance
+
+from .choices import ParticipantRole, Status
+from .filters import JointOperationFilterSet
+from .forms import (
+    ConsentForm,
+    ControlledDeliveryForm,
+    JointOperationForm,
+    OperationResultForm,
+    ResultSeizureForm,
+    RouteLegFormSet,
+    TransitionForm,
+)
+from .models import (
+    PLANNED_OR_RUNNING_STATUSES,
+    ControlledDelivery,
+    JointOperation,
+    OperationResult,
+    Participation,
+    ResultSeizure,
+)
+from .services import create_operation, update_operation
+from .workflow import (
+    TRANSITIONS,
+    InvalidTransitionInput,
+    TransitionError,
+    TransitionForbidden,
+    _lock,
+    available_transitions,
+    can_edit,
+    can_edit_delivery,
+    can_enter_results,
+    consent_participation,
+    decide_consent,
+    fire,
+    is_state_officer,
+)
+
+PARTICIPATIONS = Prefetch(
+    "participations",
+    queryset=Participation.objects.select_related("state", "liaison_officer", "consent_by").order_by(
+        "role", "state__name_en"
+    ),
+)
+
+
+def _page_size(request, default: int = 25) -> int:
+    try:
+        return max(1, min(int(request.GET.get("page_size", default)), 500))
+    except ValueError:
+        return default
+
+
+class OperationListView(VisibleQuerysetMixin, ListView):
+    """Operations the user may see, filtered by status, type, state and year."""
+
+    model = JointOperation
+    template_name = "operations/operation_list.html"
+    select_related = ("lead_state",)
+    prefetch_related = (Prefetch("participations", queryset=Participation.objects.select_related("state")),)
+
+    def get_paginate_by(self, queryset):
+        return _page_size(self.request)
+
+    def get_queryset(self):
+        qs = super().get_queryset()
+        data = self.request.GET.copy()
+        if "archived" not in data:
+            data["archived"] = "false"
+        self.filterset = JointOperationFilterSet(data, queryset=qs)
+        for field in self.filterset.form.fields.values():
+            field.widget.attrs.setdefault("class", "form-select form-select-sm")
+        self.filterset.form.fields["year"].widget.attrs["class"] = "form-control form-control-sm"
+        return self.filterset.qs if self.filterset.is_valid() else qs.none()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["filter_form"] = self.filterset.form
+        context["can_create"] = self.request.user.has_perm("operations.add_jointoperation") and is_state_officer(
+            self.request.user, self.request.user.state_id
+        )
+        return context
+
+
+def seizure_totals(seizures) -> list[dict]:
+    """Per substance: kg equivalent and count (seizures without a mass count apart)."""
+    totals: dict[str, dict] = {}
+    for s in seizures:
+        row = totals.setdefault(s.substance, {"substance": s.get_substance_display(), "kg": Decimal("0"), "count": 0})
+        row["count"] += 1
+        if s.kg_equivalent is not None:
+            row["kg"] += s.kg_equivalent
+    return sorted(totals.values(), key=lambda r: -r["kg"])
+
+
+class OperationDetailView(VisibleQuerysetMixin, DetailView):
+    """The operation page: participants, consents, timeline, results, and the user's actions."""
+
+    model = JointOperation
+    template_name = "operations/operation_detail.html"
+    select_related = ("lead_state", "created_by", "result", "controlled_delivery")
+    prefetch_related = (
+        PARTICIPATIONS,
+        "transitions__by",
+        "consent_events__state",
+        "consent_events__by",
+        "controlled_delivery__legs__from_state",
+        "controlled_delivery__legs__to_state",
+        "seizures__state",
+    )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        op, user = self.object, self.request.user
+        timeline = [{"kind": "transition", "at": t.at, "entry": t} for t in op.transitions.all()]
+        timeline += [{"kind": "consent", "at": c.at, "entry": c} for c in op.consent_events.all()]
+        timeline.sort(key=lambda e: (e["at"], 0 if e["kind"] == "transition" else 1))
+        try:
+            delivery = op.controlled_delivery
+        except ControlledDelivery.DoesNotExist:
+            delivery = None
+        try:
+            result = op.result
+        except OperationResult.DoesNotExist:
+            result = None
+        seizures = list(op.seizures.all())
+        actions = [
+            {"transition": t, "form": TransitionForm(initial={"transition": t.name, "expected_status": op.status})}
+            for t in available_transitions(user, op)
+        ]
+        participation = consent_participation(user, op)
+        context.update(
+            timeline=timeline,
+            delivery=delivery,
+            result=result,
+            seizures=seizures,
+            seizure_totals=seizure_totals(seizures),
+            total_kg=sum((s.kg_equivalent or Decimal("0")) for s in seizures),
+            actions=actions,
+            consent_participation=participation,
+            consent_form=ConsentForm(
+                initial={"version": op.version, "national_case_reference": participation.national_case_reference}
+            )
+            if participation
+            else None,
+            can_edit=can_edit(user, op),
+            can_edit_delivery=can_edit_delivery(user, op),
+            can_enter_results=can_enter_results(user, op),
+            participant_count=sum(1 for p in op.participations.all() if p.role != ParticipantRole.LEAD),
+        )
+        return context
+
+
+class OperationCreateView(LoginRequiredMixin, View):
+    """A new draft operation led by the officer's own state."""
+
+    template_name = "operations/operation_form.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not (
+            request.user.has_perm("operations.add_jointoperation")
+            and is_state_officer(request.user, request.user.state_id)
+        ):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get(self, request):
+        form = JointOperationForm(lead_state=request.user.state)
+        return render(request, self.template_name, {"form": form, "object": None})
+
+    def post(self, request):
+        form = JointOperationForm(request.POST, lead_state=request.user.state)
+        if form.is_valid():
+            fields = {name: form.cleaned_data[name] for name in form.Meta.fields}
+            try:
+                op = create_operation(request.user, fields, form.participant_roles())
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                messages.success(request, _("Draft operation %(ref)s created.") % {"ref": op.reference})
+                return redirect(op)
+        return render(request, self.template_name, {"form": form, "object": None})
+
+
+class OperationUpdateView(LoginRequiredMixin, View):
+    """Edit while being agreed; a material change lifts every consent."""
+
+    template_name = "operations/operation_form.html"
+
+    def get_object(self, request, pk):
+        op = get_visible_or_404(JointOperation, request.user, pk=pk)
+        if not can_edit(request.user, op):
+            raise PermissionDenied
+        return op
+
+    def get(self, request, pk):
+        op = self.get_object(request, pk)
+        form = JointOperationForm(instance=op, lead_state=op.lead_state)
+        return render(request, self.template_name, {"form": form, "object": op})
+
+    def post(self, request, pk):
+        op = self.get_object(request, pk)
+        form = JointOperationForm(request.POST, instance=JointOperation.objects.get(pk=op.pk), lead_state=op.lead_state)
+        if form.is_valid():
+            fields = {name: form.cleaned_data[name] for name in form.Meta.fields}
+            version_before = op.version
+            try:
+                op = update_operation(op, request.user, fields, form.participant_roles())
+            except TransitionError as exc:
+                messages.error(request, exc.message)
+                return redirect(op)
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                if op.version != version_before:
+                    messages.warning(request, _("Material change saved: every state's consent is pending again."))
+                else:
+                    messages.success(request, _("Operation saved."))
+                return redirect(op)
+        return render(request, self.template_name, {"form": form, "object": op})
+
+
+class TransitionView(LoginRequiredMixin, View):
+    """POST one transition of the table; stale or illegal requests end in a clear message."""
+
+    def post(self, request, pk):
+        op = get_visible_or_404(JointOperation, request.user, pk=pk)
+        form = TransitionForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, _("The request was incomplete; nothing was done."))
+            return redirect(op)
+        name = form.cleaned_data["transition"]
+        try:
+            fire(op, name, request.user, form.cleaned_data["comment"], form.cleaned_data["expected_status"])
+        except TransitionForbidden:
+            raise
+        except (InvalidTransitionInput, TransitionError) as exc:
+            messages.error(request, exc.message)
+        else:
+            label = TRANSITIONS[name].label
+            messages.success(
+                request,
+                _("Done: %(action)s. The operation is now %(status)s.")
+                % {"action": label, "status": op.get_status_display()},
+            )
+        return redirect(op)
+
+
+class ConsentView(LoginRequiredMixin, View):
+    """The user's state grants, refuses or withdraws its consent to the current version."""
+
+    def post(self, request, pk):
+        op = get_visible_or_404(JointOperation, request.user, pk=pk)
+        form = ConsentForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, _("The request was incomplete; nothing was done."))
+            return redirect(op)
+        data = form.cleaned_data
+        try:
+            decide_consent(
+                op,
+                request.user,
+                data["decision"],
+                data["conditions"],
+                national_case_reference=data["national_case_reference"],
+                expected_version=data["version"],
+            )
+        except TransitionForbidden:
+            raise
+        except TransitionError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("Your state's decision is recorded."))
+        return redirect(op)
+
+
+class DeliveryEditView(LoginRequiredMixin, View):
+    """Consignment, substitution, trackers and the route legs of a controlled delivery."""
+
+    template_name = "operations/delivery_form.html"
+
+    def _load(self, request, pk):
+        op = get_visible_or_404(JointOperation, request.user, pk=pk)
+        if not can_edit_delivery(request.user, op):
+            raise PermissionDenied
+        delivery = ControlledDelivery.objects.filter(operation=op).first() or ControlledDelivery(operation=op)
+        return op, delivery
+
+    def get(self, request, pk):
+        op, delivery = self._load(request, pk)
+        return render(
+            request,
+            self.template_name,
+            {
+                "object": op,
+                "form": ControlledDeliveryForm(instance=delivery),
+                "formset": RouteLegFormSet(instance=delivery),
+            },
+        )
+
+    def post(self, request, pk):
+        op, delivery = self._load(request, pk)
+        form = ControlledDeliveryForm(request.POST, instance=delivery)
+        formset = RouteLegFormSet(request.POST, instance=delivery)
+        if form.is_valid() and formset.is_valid():
+            with transaction.atomic():
+                locked = _lock(op)
+                if not can_edit_delivery(request.user, locked):
+                    raise PermissionDenied
+                delivery = form.save()
+                formset.instance = delivery
+                formset.save()
+            messages.success(request, _("Controlled delivery saved."))
+            return redirect(op)
+        return render(request, self.template_name, {"object": op, "form": form, "formset": formset})
+
+
+class ResultsEditView(LoginRequiredMixin, View):
+    """Arrests, groups, cash, firearms and vehicles; seizures are added one by one."""
+
+    template_name = "operations/results_form.html"
+
+    def _load(self, request, pk):
+        op = get_visible_or_404(JointOperation, request.user, pk=pk)
+        if not can_enter_results(request.user, op):
+            raise PermissionDenied
+        return op, OperationResult.objects.filter(operation=op).first()
+
+    def get(self, request, pk):
+        op, result = self._load(request, pk)
+        return render(
+            request,
+            self.template_name,
+            {
+                "object": op,
+                "form": OperationResultForm(instance=result),
+                "seizure_form": ResultSeizureForm(operation=op),
+            },
+        )
+
+    def post(self, request, pk):
+        op, result = self._load(request, pk)
+        if "add_seizure" in request.POST:
+            form, seizure_form = OperationResultForm(instance=result), ResultSeizureForm(request.POST, operation=op)
+            if seizure_form.is_valid():
+                with transaction.atomic():
+                    locked = _lock(op)
+                    if not can_enter_results(request.user, locked):
+                        raise PermissionDenied
+                    seizure_form.instance.operation = locked
+                    seizure_form.instance.created_by = request.user
+                    seizure_form.save()
+                messages.success(request, _("Seizure added."))
+                return HttpResponseRedirect(request.path)
+        else:
+            form, seizure_form = OperationResultForm(request.POST, instance=result), ResultSeizureForm(operation=op)
+            if form.is_valid():
+                with transaction.atomic():
+                    locked = _lock(op)
+                    if not can_enter_results(request.user, locked):
+                        raise PermissionDenied
+                    form.instance.operation = locked
+                    form.instance.entered_by = request.user
+                    form.save()
+                messages.success(request, _("Results saved."))
+                return redirect(op)
+        return render(request, self.template_name, {"object": op, "form": form, "seizure_form": seizure_form})
+
+
+class DashboardView(LoginRequiredMixin, TemplateView):
+    """Counts by status and this year's seizures by substance, all through visible_to."""
+
+    template_name = "operations/dashboard.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user = self.request.user
+        visible = JointOperation.objects.visible_to(user).not_archived()
+        counts = dict(visible.order_by().values_list("status").annotate(n=Count("id")))
+        context["status_counts"] = [
+            {"status": value, "label": label, "count": counts.get(value, 0)} for value, label in Status.choices
+        ]
+        context["total"] = sum(counts.values())
+        year = timezone.localdate().year
+        labels = dict(Substance.choices)
+        rows = (
+            ResultSeizure.objects.visible_to(user)
+            .filter(seized_on__gte=date(year, 1, 1), seized_on__lt=date(year + 1, 1, 1))
+            .order_by()
+            .values("substance")
+            .annotate(kg=Sum("kg_equivalent"), n=Count("id"))
+            .order_by("-kg")
+        )
+        seizures = [
+            {"substance": str(labels.get(r["substance"], r["substance"])), "kg": float(r["kg"] or 0), "count": r["n"]}
+            for r in rows
+        ]
+        context["year"] = year
+        context["seizures"] = seizures
+        context["chart_data"] = {
+            "labels": [s["substance"] for s in seizures],
+            "values": [s["kg"] for s in seizures],
+            "label": _("Seized in %(year)s, kg") % {"year": year},
+        }
+        return context
+
+
+def _add_months(day: date, months: int) -> date:
+    month = day.month - 1 + months
+    return date(day.year + month // 12, month % 12 + 1, 1)
+
+
+class TimelineView(LoginRequiredMixin, TemplateView):
+    """Planned and running operations over six months, as a server-drawn Gantt table."""
+
+    template_name = "operations/timeline.html"
+    MONTHS = 6
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        today = timezone.localdate()
+        try:
+            offset = int(self.request.GET.get("offset", 0))
+        except ValueError:
+            offset = 0
+        start = _add_months(today.replace(day=1), offset - 1)
+        end = _add_months(start, self.MONTHS)
+        span = (end - start).days
+        ops = (
+            JointOperation.objects.visible_to(self.request.user)
+            .not_archived()
+            .filter(status__in=PLANNED_OR_RUNNING_STATUSES, planned_start__lt=end, planned_end__gte=start)
+            .select_related("lead_state")
+            .order_by("planned_start", "id")[:200]
+        )
+        rows = []
+        for op in ops:
+            first = max(op.planned_start, start)
+            last = min(op.planned_end, end - timedelta(days=1))
+            rows.append(
+                {
+                    "op": op,
+                    "left": round((first - start).days * 100 / span, 2),
+                    "width": max(round(((last - first).days + 1) * 100 / span, 2), 0.8),
+                }
+            )
+        months = []
+        cursor = start
+        while cursor < end:
+            days = calendar.monthrange(cursor.year, cursor.month)[1]
+            months.append({"date": cursor, "width": round(days * 100 / span, 2)})
+            cursor = _add_months(cursor, 1)
+        context.update(
+            rows=rows,
+            months=months,
+            window_start=start,
+            window_end=end - timedelta(days=1),
+            today_left=round((today - start).days * 100 / span, 2) if start <= today < end else None,
+            offset=offset,
+        )
+        return context
