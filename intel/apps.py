@@ -5,3 +5,60 @@ from django.utils.translation import gettext_lazy as _
 class IntelConfig(AppConfig):
     name = "intel"
     verbose_name = _("Information exchange")
+
+    # Model-level permissions; object-level ones come from grants to state groups.
+    role_permissions = {
+        "Coordinator": [
+            "intel.view_intelrecord",
+            "intel.change_intelrecord",
+            "intel.share_intelrecord",
+            "intel.view_accesslog_intelrecord",
+        ],
+        "Analyst": ["intel.view_intelrecord", "intel.view_accesslog_intelrecord"],
+        "Liaison officer": ["intel.add_intelrecord"],
+        "Partner system": ["intel.add_intelrecord"],
+    }
+    nav_items = [
+        (_("Inbox"), "intel:inbox", None),
+        (_("Records"), "intel:record-list", None),
+        (_("Search"), "intel:search", None),
+    ]
+
+    def home_panels(self, request) -> list[dict]:
+        from django.urls import reverse
+
+        from .models import IntelRecord
+
+        user = request.user
+        if not user.is_authenticated:
+            return []
+        visible = IntelRecord.objects.visible_to(user)
+        if not (user.state_id or user.has_perm("intel.view_intelrecord")):
+            return []
+        panels = []
+        if user.state_id:
+            unread = visible.inbox_for(user).with_unread(user).filter(is_read=False, status="active")
+            panels.append(
+                {
+                    "title": _("Information exchange"),
+                    "value": unread[:1000].count(),
+                    "text": _("unread records shared with your state (up to 1000 counted)"),
+                    "url": reverse("intel:inbox"),
+                    "link_text": _("Open the inbox"),
+                }
+            )
+        from .models import RequestForInformation
+
+        open_rfis = RequestForInformation.objects.filter(
+            record__in=visible.filter(kind="rfi"), status__in=RequestForInformation.OPEN_STATUSES
+        )
+        panels.append(
+            {
+                "title": _("Requests for information"),
+                "value": open_rfis.count(),
+                "text": _("open requests you can see"),
+                "url": reverse("intel:record-list") + "?kind=rfi",
+                "link_text": _("See requests"),
+            }
+        )
+        return panels

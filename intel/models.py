@@ -500,14 +500,14 @@ class Identifier(models.Model):
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.value}"
 
+    def save(self, *args, **kwargs) -> None:
+        self.normalised = self.match_key(self.kind, self.value, self.date_of_birth)
+        super().save(*args, **kwargs)
+
     def clean(self) -> None:
         super().clean()
         if not normalise_identifier(self.value, self.kind):
             raise ValidationError({"value": _("The identifier has no letters or digits.")})
-
-    def save(self, *args, **kwargs) -> None:
-        self.normalised = self.match_key(self.kind, self.value, self.date_of_birth)
-        super().save(*args, **kwargs)
 
     @staticmethod
     def match_key(kind: str, value: str, date_of_birth=None) -> str:

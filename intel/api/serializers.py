@@ -1,0 +1,356 @@
+"""API representations of records, seizures and requests for information."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from intel import services
+from intel.models import AccessLog, Attachment, Identifier, IntelRecord, SeizureItem, SeizureReport
+from intel.vocabularies import RecordKind, RFIStatus, Urgency
+from members.models import Agency, State
+
+MARKING_FIELDS = [
+    "tlp",
+    "handling_code",
+    "handling_note",
+    "classification",
+    "source_reliability",
+    "information_credibility",
+]
+TEXT_FIELDS = ["title", "summary", "body", "review_date"]
+
+
+def as_drf_error(exc: DjangoValidationError) -> serializers.ValidationError:
+    detail = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
+    return serializers.ValidationError(detail)
+
+
+class RecordListSerializer(serializers.ModelSerializer):
+    """One row of a list: constant queries (originating state is select_related)."""
+
+    url = serializers.HyperlinkedIdentityField(view_name="api:intelrecord-detail")
+    originating_state = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    evaluation = serializers.CharField(source="evaluation_code", read_only=True)
+
+    class Meta:
+        model = IntelRecord
+        fields = [
+            "id",
+            "url",
+            "reference",
+            "kind",
+            "title",
+            "summary",
+            "originating_state",
+            "created_at",
+            "updated_at",
+            "status",
+            *MARKING_FIELDS,
+            "evaluation",
+        ]
+
+
+class IdentifierSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Identifier
+        fields = ["id", "kind", "value", "date_of_birth", "normalised"]
+        read_only_fields = ["id", "normalised"]
+
+
+class SeizureItemSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = SeizureItem
+        fields = ["substance", "form", "quantity", "unit", "purity", "kg_equivalent"]
+        read_only_fields = ["kg_equivalent"]
+
+
+class SeizureDetailsSerializer(serializers.ModelSerializer):
+    items = SeizureItemSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = SeizureReport
+        fields = [
+            "occurred_at",
+            "country",
+            "place",
+            "place_type",
+            "latitude",
+            "longitude",
+            "route_origin",
+            "route_departure",
+            "route_transit",
+            "route_destination",
+            "transport_mode",
+            "conveyance",
+            "concealment_method",
+            "concealment_details",
+            "persons_arrested",
+            "items",
+        ]
+
+
+class AttachmentSerializer(serializers.ModelSerializer):
+    download_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Attachment
+        fields = ["id", "filename", "content_type", "size", "sha256", "uploaded_at", "download_url"]
+
+    def get_download_url(self, obj) -> str:
+        request = self.context.get("request")
+        path = f"/api/v1/intel/records/{obj.record_id}/attachments/{obj.pk}/"
+        return request.build_absolute_uri(path) if request else path
+
+
+class RecordDetailSerializer(RecordListSerializer):
+    """A record with everything the user may see on it."""
+
+    agency = serializers.PrimaryKeyRelatedField(read_only=True)
+    author = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    shared_with = serializers.SerializerMethodField()
+    identifiers = IdentifierSerializer(many=True, read_only=True)
+    attachments = AttachmentSerializer(many=True, read_only=True)
+    seizure = serializers.SerializerMethodField()
+    rfi = serializers.SerializerMethodField()
+    in_reply_to = serializers.PrimaryKeyRelatedField(read_only=True)
+
+    class Meta(RecordListSerializer.Meta):
+        fields = [
+            *RecordListSerializer.Meta.fields,
+            "body",
+            "review_date",
+            "agency",
+            "author",
+            "shared_with",
+            "identifiers",
+            "attachments",
+            "seizure",
+            "rfi",
+            "in_reply_to",
+        ]
+
+    def get_shared_with(self, obj) -> list[str]:
+        return list(obj.shared_states().values_list("code", flat=True))
+
+    def get_seizure(self, obj) -> dict | None:
+        report = getattr(obj, "seizure", None) if obj.kind == RecordKind.SEIZURE else None
+        return SeizureDetailsSerializer(report).data if report else None
+
+    def get_rfi(self, obj) -> dict | None:
+        rfi = getattr(obj, "rfi", None) if obj.kind == RecordKind.RFI else None
+        if rfi is None:
+            return None
+        return {
+            "addressees": list(rfi.addressees.values_list("code", flat=True)),
+            "purpose": rfi.purpose,
+            "legal_basis": rfi.legal_basis,
+            "urgency": rfi.urgency,
+            "deadline": rfi.deadline,
+            "status": rfi.status,
+            "overdue": rfi.is_overdue,
+            "questions": [q.text for q in rfi.questions.all()],
+            "responses": list(
+                IntelRecord.objects.visible_to(self.context["request"].user)
+                .filter(in_reply_to=obj)
+                .values_list("id", flat=True)
+            ),
+        }
+
+
+class _RecordInput(serializers.ModelSerializer):
+    """The text and markings of a new record, plus dissemination and identifiers."""
+
+    agency = serializers.PrimaryKeyRelatedField(queryset=Agency.objects.all(), required=False, allow_null=True)
+    share_with = serializers.SlugRelatedField(
+        slug_field="code", queryset=State.objects.all(), many=True, required=False
+    )
+    shortcut = serializers.ChoiceField(
+        choices=[services.SHORTCUT_NONE, services.SHORTCUT_MEMBERS, services.SHORTCUT_MEMBERS_OBSERVERS],
+        required=False,
+        default="",
+        allow_blank=True,
+    )
+    identifiers = IdentifierSerializer(many=True, required=False)
+
+    class Meta:
+        model = IntelRecord
+        fields = [*TEXT_FIELDS, "agency", *MARKING_FIELDS, "share_with", "shortcut", "identifiers"]
+
+    def validate(self, attrs):
+        if attrs.get("handling_code") == "H3" and not (attrs.get("handling_note") or "").strip():
+            raise serializers.ValidationError({"handling_note": _("Handling code H3 requires a description.")})
+        return attrs
+
+    def record_fields(self, data: dict) -> dict:
+        return {k: data[k] for k in [*TEXT_FIELDS, "agency", *MARKING_FIELDS] if k in data}
+
+    def to_representation(self, instance):
+        return RecordDetailSerializer(instance, context=self.context).data
+
+
+class RecordCreateSerializer(_RecordInput):
+    kind = serializers.ChoiceField(
+        choices=[(k, RecordKind(k).label) for k in (RecordKind.ANALYSIS, RecordKind.ALERT, RecordKind.GENERAL)],
+        help_text=_("Seizure reports and requests for information have their own collections."),
+    )
+
+    class Meta(_RecordInput.Meta):
+        fields = ["kind", *_RecordInput.Meta.fields]
+
+    def create(self, validated_data):
+        try:
+            return services.create_record(
+                user=self.context["request"].user,
+                fields={"kind": validated_data["kind"], **self.record_fields(validated_data)},
+                recipients=validated_data.get("share_with", []),
+                shortcut=validated_data.get("shortcut", ""),
+                identifiers=validated_data.get("identifiers", []),
+            )
+        except DjangoValidationError as exc:
+            raise as_drf_error(exc) from exc
+
+
+class RecordUpdateSerializer(serializers.ModelSerializer):
+    """What the originator may change in place: text, markings, review date, status."""
+
+    class Meta:
+        model = IntelRecord
+        fields = [*TEXT_FIELDS, *MARKING_FIELDS, "status"]
+
+    def validate(self, attrs):
+        code = attrs.get("handling_code", getattr(self.instance, "handling_code", ""))
+        note = attrs.get("handling_note", getattr(self.instance, "handling_note", ""))
+        if code == "H3" and not (note or "").strip():
+            raise serializers.ValidationError({"handling_note": _("Handling code H3 requires a description.")})
+        return attrs
+
+    def update(self, instance, validated_data):
+        instance = super().update(instance, validated_data)
+        instance.refresh_search_vector()
+        return instance
+
+    def to_representation(self, instance):
+        return RecordDetailSerializer(instance, context=self.context).data
+
+
+class SeizureInputDetails(serializers.ModelSerializer):
+    class Meta:
+        model = SeizureReport
+        exclude = ["id", "record"]
+
+
+class SeizureItemInput(serializers.ModelSerializer):
+    class Meta:
+        model = SeizureItem
+        fields = ["substance", "form", "quantity", "unit", "purity"]
+
+
+class SeizureCreateSerializer(_RecordInput):
+    seizure = SeizureInputDetails()
+    items = SeizureItemInput(many=True, allow_empty=False)
+
+    class Meta(_RecordInput.Meta):
+        fields = [*_RecordInput.Meta.fields, "seizure", "items"]
+
+    def create(self, validated_data):
+        try:
+            return services.create_seizure(
+                user=self.context["request"].user,
+                fields=self.record_fields(validated_data),
+                seizure=validated_data["seizure"],
+                items=validated_data["items"],
+                recipients=validated_data.get("share_with", []),
+                shortcut=validated_data.get("shortcut", ""),
+                identifiers=validated_data.get("identifiers", []),
+            )
+        except DjangoValidationError as exc:
+            raise as_drf_error(exc) from exc
+
+
+class RFIListSerializer(RecordListSerializer):
+    url = serializers.HyperlinkedIdentityField(view_name="api:rfi-detail")
+    urgency = serializers.CharField(source="rfi.urgency", read_only=True)
+    deadline = serializers.DateTimeField(source="rfi.deadline", read_only=True)
+    rfi_status = serializers.CharField(source="rfi.status", read_only=True)
+    overdue = serializers.BooleanField(source="rfi.is_overdue", read_only=True)
+
+    class Meta(RecordListSerializer.Meta):
+        fields = [*RecordListSerializer.Meta.fields, "urgency", "deadline", "rfi_status", "overdue"]
+
+
+class RFICreateSerializer(_RecordInput):
+    addressees = serializers.SlugRelatedField(
+        slug_field="code", queryset=State.objects.all(), many=True, allow_empty=False
+    )
+    purpose = serializers.CharField()
+    legal_basis = serializers.CharField(max_length=500)
+    questions = serializers.ListField(child=serializers.CharField(), allow_empty=False)
+    urgency = serializers.ChoiceField(choices=Urgency.choices, default=Urgency.STANDARD)
+    deadline = serializers.DateTimeField(required=False, allow_null=True)
+
+    class Meta(_RecordInput.Meta):
+        fields = [
+            *[f for f in _RecordInput.Meta.fields if f not in ("share_with", "shortcut")],
+            "addressees",
+            "purpose",
+            "legal_basis",
+            "questions",
+            "urgency",
+            "deadline",
+        ]
+
+    def create(self, validated_data):
+        try:
+            return services.create_rfi(
+                user=self.context["request"].user,
+                fields=self.record_fields(validated_data),
+                addressees=validated_data["addressees"],
+                purpose=validated_data["purpose"],
+                legal_basis=validated_data["legal_basis"],
+                questions=validated_data["questions"],
+                urgency=validated_data["urgency"],
+                deadline=validated_data.get("deadline"),
+                identifiers=validated_data.get("identifiers", []),
+            )
+        except DjangoValidationError as exc:
+            raise as_drf_error(exc) from exc
+
+
+class RespondSerializer(serializers.ModelSerializer):
+    outcome = serializers.ChoiceField(
+        choices=[(s, RFIStatus(s).label) for s in (RFIStatus.ANSWERED, RFIStatus.PARTLY_ANSWERED, RFIStatus.REFUSED)],
+        default=RFIStatus.ANSWERED,
+    )
+
+    class Meta:
+        model = IntelRecord
+        fields = [*TEXT_FIELDS, *MARKING_FIELDS, "outcome"]
+
+
+class ShareSerializer(serializers.Serializer):
+    share_with = serializers.SlugRelatedField(
+        slug_field="code", queryset=State.objects.all(), many=True, required=False
+    )
+    shortcut = serializers.ChoiceField(
+        choices=[services.SHORTCUT_NONE, services.SHORTCUT_MEMBERS, services.SHORTCUT_MEMBERS_OBSERVERS],
+        required=False,
+        default="",
+        allow_blank=True,
+    )
+
+
+class DisseminationRequestSerializer(serializers.Serializer):
+    states = serializers.SlugRelatedField(slug_field="code", queryset=State.objects.all(), many=True, allow_empty=False)
+    reason = serializers.CharField()
+
+
+class AccessLogSerializer(serializers.ModelSerializer):
+    user = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    state = serializers.SlugRelatedField(slug_field="code", read_only=True)
+
+    class Meta:
+        model = AccessLog
+        fields = ["at", "user", "state", "action", "ip"]
+        read_only_fields = fields

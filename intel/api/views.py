@@ -1,0 +1,304 @@
+"""The intel API: records, requests for information and seizure reports.
+
+Every collection reads through `IntelRecord.objects.visible_to(user)`; a record
+out of scope answers 404. Reading a record's detail or downloading an attachment
+writes an access log entry.
+"""
+
+from __future__ import annotations
+
+import json
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import IntegrityError, transaction
+from django.http import FileResponse, Http404
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import exceptions, mixins, permissions, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.renderers import JSONRenderer
+from rest_framework.response import Response
+
+from caricc_portal.api import Conflict, VisibleViewSetMixin
+from caricc_portal.pagination import CreatedCursorPagination
+from intel import services
+from intel.filters import IntelRecordFilterSet
+from intel.models import AccessLog, IdempotencyKey, IntelRecord
+from intel.vocabularies import RecordKind
+
+from .serializers import (
+    AccessLogSerializer,
+    DisseminationRequestSerializer,
+    RecordCreateSerializer,
+    RecordDetailSerializer,
+    RecordListSerializer,
+    RecordUpdateSerializer,
+    RespondSerializer,
+    RFICreateSerializer,
+    RFIListSerializer,
+    SeizureCreateSerializer,
+    ShareSerializer,
+    as_drf_error,
+)
+
+
+class IntelPermission(permissions.IsAuthenticated):
+    """Creating needs `intel.add_intelrecord`; updating needs `change` on the record
+    (the originating state's grant, or a coordinator's model permission). Other
+    writes (share, respond...) are checked by the services, which know the rule."""
+
+    def has_permission(self, request, view):
+        if not super().has_permission(request, view):
+            return False
+        if getattr(view, "action", None) == "create":
+            return request.user.has_perm("intel.add_intelrecord")
+        return True
+
+    def has_object_permission(self, request, view, obj):
+        if getattr(view, "action", None) in ("update", "partial_update"):
+            return services.can(request.user, "change", obj)
+        return True
+
+
+class _RecordBase(VisibleViewSetMixin, viewsets.GenericViewSet):
+    permission_classes = [IntelPermission]
+    pagination_class = CreatedCursorPagination
+    filterset_class = IntelRecordFilterSet
+    detail_select = ("originating_state", "agency", "author", "seizure", "rfi")
+    detail_prefetch = ("identifiers", "attachments", "seizure__items", "rfi__questions")
+
+    def get_queryset(self):
+        qs = super().get_queryset()
+        if self.action != "list":
+            qs = qs.select_related(*self.detail_select).prefetch_related(*self.detail_prefetch)
+        return qs
+
+    def perform_create(self, serializer):
+        # The services run in a transaction and grant the originator, so the
+        # record is in scope by construction; the base mixin checks it again.
+        super().perform_create(serializer)
+
+    def retrieve(self, request, *args, **kwargs):
+        record = self.get_object()
+        AccessLog.record_access(request, record, AccessLog.Action.API_VIEW, detail="api")
+        return Response(RecordDetailSerializer(record, context=self.get_serializer_context()).data)
+
+
+class IntelRecordViewSet(mixins.CreateModelMixin, mixins.ListModelMixin, mixins.UpdateModelMixin, _RecordBase):
+    """Records of every kind visible to the user. Filters: q, kind, state, substance,
+    created_after, created_before, tlp, status. No delete: records are archived."""
+
+    queryset = IntelRecord.objects.select_related("originating_state")
+
+    def get_serializer_class(self):
+        if self.action == "create":
+            return RecordCreateSerializer
+        if self.action in ("update", "partial_update"):
+            return RecordUpdateSerializer
+        if self.action == "share":
+            return ShareSerializer
+        if self.action == "request_dissemination":
+            return DisseminationRequestSerializer
+        if self.action == "retrieve":
+            return RecordDetailSerializer
+        return RecordListSerializer
+
+    def perform_update(self, serializer):
+        with transaction.atomic():
+            serializer.save()
+
+    @extend_schema(request=ShareSerializer, responses=RecordDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def share(self, request, pk=None):
+        """Set exactly who receives the record (originating state or coordinator)."""
+        record = self.get_object()
+        data = ShareSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            services.set_dissemination(
+                user=request.user,
+                record=record,
+                states=data.validated_data.get("share_with", []),
+                shortcut=data.validated_data.get("shortcut", ""),
+            )
+        except DjangoValidationError as exc:
+            raise as_drf_error(exc) from exc
+        except DjangoPermissionDenied as exc:
+            raise exceptions.PermissionDenied(str(exc)) from exc
+        return Response(RecordDetailSerializer(record, context=self.get_serializer_context()).data)
+
+    @extend_schema(request=DisseminationRequestSerializer, responses={201: None})
+    @action(detail=True, methods=["post"], url_path="request-dissemination")
+    def request_dissemination(self, request, pk=None):
+        """A recipient asks the originator to share the record with more states."""
+        record = self.get_object()
+        data = DisseminationRequestSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            req = services.request_dissemination(user=request.user, record=record, **data.validated_data)
+        except DjangoValidationError as exc:
+            raise as_drf_error(exc) from exc
+        return Response({"id": req.pk, "status": req.status}, status=status.HTTP_201_CREATED)
+
+    @extend_schema(responses=AccessLogSerializer(many=True))
+    @action(detail=True, methods=["get"], url_path="access-log")
+    def access_log(self, request, pk=None):
+        """Who viewed this record (originating state and the centre's analysts)."""
+        record = self.get_object()
+        if not services.can_see_access_log(request.user, record):
+            raise exceptions.PermissionDenied()
+        entries = record.access_log.select_related("user", "state")[:500]
+        return Response(AccessLogSerializer(entries, many=True).data)
+
+    @extend_schema(responses=None)
+    @action(detail=True, methods=["get"])
+    def hits(self, request, pk=None):
+        """Identifier matches: visible records by reference; hidden ones only as state and count."""
+        record = self.get_object()
+        out = []
+        for hit in services.identifier_hits(request.user, record):
+            ident = hit["identifier"]
+            out.append(
+                {
+                    "identifier": {"id": ident.pk, "kind": ident.kind, "value": ident.value},
+                    "stop_listed": hit["stopped"],
+                    "visible": [
+                        {"id": r["record_id"], "reference": r["record__reference"], "title": r["record__title"]}
+                        for r in hit["visible"]
+                    ],
+                    "held_elsewhere": [{"state": h["state_code"], "count": h["count"]} for h in hit["hidden"]],
+                }
+            )
+        return Response(out)
+
+    @extend_schema(parameters=[OpenApiParameter("attachment_id", int, OpenApiParameter.PATH)], responses={200: bytes})
+    @action(detail=True, methods=["get"], url_path=r"attachments/(?P<attachment_id>\d+)")
+    def attachment(self, request, pk=None, attachment_id=None):
+        """Download an attachment (logged)."""
+        record = self.get_object()
+        att = record.attachments.filter(pk=attachment_id).first()
+        if att is None:
+            raise Http404
+        AccessLog.record_access(request, record, AccessLog.Action.DOWNLOAD, detail=att.filename)
+        response = FileResponse(
+            att.file.open("rb"), content_type=att.content_type, as_attachment=True, filename=att.filename
+        )
+        response["X-Content-Type-Options"] = "nosniff"
+        return response
+
+    @extend_schema(
+        request={
+            "multipart/form-data": {"type": "object", "properties": {"file": {"type": "string", "format": "binary"}}}
+        },
+        responses={201: None},
+    )
+    @action(detail=True, methods=["post"], url_path="attachments")
+    def upload(self, request, pk=None):
+        """Attach a file (originating state). Checked by content, size-limited, SHA-256 kept."""
+        record = self.get_object()
+        upload = request.FILES.get("file")
+        if upload is None:
+            raise exceptions.ValidationError({"file": ["No file was submitted."]})
+        try:
+            att = services.add_attachment(user=request.user, record=record, upload=upload)
+        except DjangoValidationError as exc:
+            raise as_drf_error(exc) from exc
+        except DjangoPermissionDenied as exc:
+            raise exceptions.PermissionDenied(str(exc)) from exc
+        return Response({"id": att.pk, "sha256": att.sha256, "size": att.size}, status=status.HTTP_201_CREATED)
+
+
+class RFIViewSet(mixins.CreateModelMixin, mixins.ListModelMixin, _RecordBase):
+    """Requests for information visible to the user, with `respond`, `acknowledge`, `close`."""
+
+    queryset = IntelRecord.objects.filter(kind=RecordKind.RFI).select_related("originating_state", "rfi")
+
+    def get_serializer_class(self):
+        if self.action == "create":
+            return RFICreateSerializer
+        if self.action == "respond":
+            return RespondSerializer
+        return RFIListSerializer
+
+    def _transition(self, func, **kwargs):
+        try:
+            return func(**kwargs)
+        except services.TransitionError as exc:
+            raise Conflict(str(exc)) from exc
+        except DjangoValidationError as exc:
+            raise as_drf_error(exc) from exc
+        except DjangoPermissionDenied as exc:
+            raise exceptions.PermissionDenied(str(exc)) from exc
+
+    @extend_schema(request=RespondSerializer, responses=RecordDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def respond(self, request, pk=None):
+        """Answer the request: creates a response record shared with the requester."""
+        record = self.get_object()
+        data = RespondSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        fields = dict(data.validated_data)
+        outcome = fields.pop("outcome")
+        response = self._transition(
+            services.respond, user=request.user, rfi_record=record, fields=fields, outcome=outcome
+        )
+        return Response(
+            RecordDetailSerializer(response, context=self.get_serializer_context()).data,
+            status=status.HTTP_201_CREATED,
+        )
+
+    @extend_schema(request=None, responses={204: None})
+    @action(detail=True, methods=["post"])
+    def acknowledge(self, request, pk=None):
+        self._transition(services.acknowledge, user=request.user, rfi_record=self.get_object())
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @extend_schema(request=None, responses={204: None})
+    @action(detail=True, methods=["post"])
+    def close(self, request, pk=None):
+        self._transition(services.close, user=request.user, rfi_record=self.get_object())
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class SeizureViewSet(mixins.ListModelMixin, _RecordBase):
+    """Seizure reports. POST takes one report or a list, all or nothing, and honours
+    an `Idempotency-Key` header: the same key again returns the first answer."""
+
+    queryset = IntelRecord.objects.filter(kind=RecordKind.SEIZURE).select_related("originating_state")
+
+    def get_serializer_class(self):
+        return SeizureCreateSerializer if self.action == "create" else RecordListSerializer
+
+    @extend_schema(
+        request=SeizureCreateSerializer,
+        responses={201: RecordDetailSerializer},
+        parameters=[OpenApiParameter("Idempotency-Key", str, OpenApiParameter.HEADER, required=False)],
+    )
+    def create(self, request, *args, **kwargs):
+        key = (request.headers.get("Idempotency-Key") or "").strip()[:200]
+        if key:
+            previous = IdempotencyKey.objects.filter(user=request.user, endpoint="seizures", key=key).first()
+            if previous is not None:
+                return Response(previous.response, status=previous.status_code)
+        many = isinstance(request.data, list)
+        serializer = SeizureCreateSerializer(data=request.data, many=many, context=self.get_serializer_context())
+        serializer.is_valid(raise_exception=True)
+        try:
+            with transaction.atomic():
+                serializer.save()
+                records = serializer.instance if many else [serializer.instance]
+                for record in records:
+                    self._assert_in_scope(record)
+                # A plain JSON copy: what the client got is what a replay gets.
+                data = json.loads(JSONRenderer().render(serializer.data))
+                if key:
+                    IdempotencyKey.objects.create(
+                        user=request.user, endpoint="seizures", key=key, status_code=201, response=data
+                    )
+        except IntegrityError:
+            # Another request with the same key won the race: answer what it answered.
+            previous = IdempotencyKey.objects.filter(user=request.user, endpoint="seizures", key=key).first()
+            if previous is None:
+                raise
+            return Response(previous.response, status=previous.status_code)
+        return Response(data, status=status.HTTP_201_CREATED)

@@ -1,0 +1,300 @@
+"""UI forms: records and their markings, seizure reports with items, requests, sharing."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from members.models import Agency, State
+
+from . import services
+from .models import Identifier, IntelRecord, SeizureItem, SeizureReport
+from .vocabularies import TLP, RecordKind, RFIStatus, Substance, Urgency
+
+MARKINGS = ["tlp", "handling_code", "handling_note", "classification", "source_reliability", "information_credibility"]
+
+
+class BootstrapMixin:
+    """Bootstrap classes on every widget (the shared field template renders widgets as they are)."""
+
+    def _style(self) -> None:
+        for field in self.fields.values():
+            widget = field.widget
+            if isinstance(widget, (forms.CheckboxSelectMultiple, forms.RadioSelect)):
+                continue
+            if isinstance(widget, forms.CheckboxInput):
+                widget.attrs.setdefault("class", "form-check-input")
+            elif isinstance(widget, forms.Select):
+                widget.attrs.setdefault("class", "form-select")
+            else:
+                widget.attrs.setdefault("class", "form-control")
+
+
+def active_states():
+    return State.objects.exclude(status=State.Status.FORMER).order_by("name_en")
+
+
+class RecordForm(BootstrapMixin, forms.ModelForm):
+    """Text, markings and dissemination of a new record."""
+
+    share_with = forms.ModelMultipleChoiceField(
+        label=_("Share with"),
+        queryset=State.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text=_("Your own state and the centre always see the record."),
+    )
+    shortcut = forms.ChoiceField(
+        label=_("Also share with"), choices=services.shortcut_choices, required=False, widget=forms.RadioSelect
+    )
+    attachment = forms.FileField(label=_("Attachment"), required=False)
+
+    class Meta:
+        model = IntelRecord
+        fields = ["title", "summary", "body", "agency", "review_date", *MARKINGS]
+        widgets = {
+            "review_date": forms.DateInput(attrs={"type": "date"}),
+            "summary": forms.Textarea(attrs={"rows": 2}),
+            "body": forms.Textarea(attrs={"rows": 5}),
+        }
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.fields["share_with"].queryset = active_states().exclude(pk=getattr(user, "state_id", None))
+        self.fields["agency"].queryset = Agency.objects.filter(state_id=getattr(user, "state_id", None))
+        self.fields["shortcut"].initial = ""
+        self._style()
+
+    def clean_attachment(self):
+        upload = self.cleaned_data.get("attachment")
+        if upload:
+            try:
+                services.validate_upload(upload)
+            except forms.ValidationError as exc:
+                raise forms.ValidationError(exc.message_dict.get("file", exc.messages)) from exc
+        return upload
+
+    def clean(self):
+        data = super().clean()
+        if data.get("handling_code") == "H3" and not (data.get("handling_note") or "").strip():
+            self.add_error("handling_note", _("Handling code H3 requires a description of the restrictions."))
+        return data
+
+    def record_fields(self) -> dict:
+        return {k: self.cleaned_data[k] for k in self.Meta.fields if k in self.cleaned_data}
+
+
+class GeneralRecordForm(RecordForm):
+    kind = forms.ChoiceField(
+        label=_("Kind"),
+        choices=[(k, RecordKind(k).label) for k in (RecordKind.ANALYSIS, RecordKind.ALERT, RecordKind.GENERAL)],
+    )
+
+    class Meta(RecordForm.Meta):
+        fields = ["kind", *RecordForm.Meta.fields]
+
+
+class RecordEditForm(BootstrapMixin, forms.ModelForm):
+    """What the originator may change in place (dissemination has its own form)."""
+
+    class Meta:
+        model = IntelRecord
+        fields = ["title", "summary", "body", "review_date", "status", *MARKINGS]
+        widgets = {"review_date": forms.DateInput(attrs={"type": "date"})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._style()
+
+    def clean(self):
+        data = super().clean()
+        if data.get("handling_code") == "H3" and not (data.get("handling_note") or "").strip():
+            self.add_error("handling_note", _("Handling code H3 requires a description of the restrictions."))
+        return data
+
+
+class SeizureForm(BootstrapMixin, forms.ModelForm):
+    transit = forms.CharField(
+        label=_("Transit states"),
+        required=False,
+        help_text=_("ISO codes in order, separated by commas, e.g. TJ, UZ."),
+    )
+
+    class Meta:
+        model = SeizureReport
+        fields = [
+            "occurred_at",
+            "country",
+            "place",
+            "place_type",
+            "latitude",
+            "longitude",
+            "route_origin",
+            "route_departure",
+            "route_destination",
+            "transport_mode",
+            "conveyance",
+            "concealment_method",
+            "concealment_details",
+            "persons_arrested",
+        ]
+        widgets = {"occurred_at": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["occurred_at"].input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"]
+        self._style()
+
+    def clean_transit(self):
+        raw = self.cleaned_data.get("transit") or ""
+        codes = [c.strip().upper() for c in raw.replace(";", ",").split(",") if c.strip()]
+        bad = [c for c in codes if len(c) != 2 or not c.isalpha()]
+        if bad:
+            raise forms.ValidationError(_("Not ISO codes: %s") % ", ".join(bad))
+        return codes
+
+    def clean_occurred_at(self):
+        value = self.cleaned_data["occurred_at"]
+        if value and value > timezone.now():
+            raise forms.ValidationError(_("The seizure cannot be in the future."))
+        return value
+
+    def details(self) -> dict:
+        data = {k: self.cleaned_data[k] for k in self.Meta.fields}
+        data["route_transit"] = self.cleaned_data.get("transit", [])
+        return data
+
+
+class SeizureItemForm(BootstrapMixin, forms.ModelForm):
+    class Meta:
+        model = SeizureItem
+        fields = ["substance", "form", "quantity", "unit", "purity"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._style()
+
+
+SeizureItemFormSet = forms.formset_factory(
+    SeizureItemForm, extra=3, min_num=1, validate_min=True, max_num=50, validate_max=True
+)
+
+
+class IdentifierForm(BootstrapMixin, forms.ModelForm):
+    class Meta:
+        model = Identifier
+        fields = ["kind", "value", "date_of_birth"]
+        widgets = {"date_of_birth": forms.DateInput(attrs={"type": "date"})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._style()
+
+
+IdentifierFormSet = forms.formset_factory(IdentifierForm, extra=3, max_num=50, validate_max=True)
+
+
+class RFIForm(RecordForm):
+    """A request for information: the record's markings plus addressees, purpose and questions."""
+
+    addressees = forms.ModelMultipleChoiceField(
+        label=_("Addressee states"), queryset=State.objects.none(), widget=forms.CheckboxSelectMultiple
+    )
+    purpose = forms.CharField(label=_("Purpose"), widget=forms.Textarea(attrs={"rows": 2}))
+    legal_basis = forms.CharField(label=_("Legal basis"), max_length=500)
+    questions = forms.CharField(
+        label=_("Questions"), widget=forms.Textarea(attrs={"rows": 4}), help_text=_("One question per line.")
+    )
+    urgency = forms.ChoiceField(label=_("Urgency"), choices=Urgency.choices, initial=Urgency.STANDARD)
+    deadline = forms.DateTimeField(
+        label=_("Deadline"),
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+        help_text=_('Only with urgency "by a given date".'),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        del self.fields["share_with"]
+        del self.fields["shortcut"]
+        self.fields["addressees"].queryset = active_states().exclude(pk=getattr(self.user, "state_id", None))
+        self._style()
+
+    def clean(self):
+        data = super().clean()
+        if data.get("urgency") == Urgency.DATE:
+            deadline = data.get("deadline")
+            if not deadline:
+                self.add_error("deadline", _("Give the date by which an answer is needed."))
+            elif deadline <= timezone.now():
+                self.add_error("deadline", _("The deadline must be in the future."))
+        return data
+
+    def question_list(self) -> list[str]:
+        return [q.strip() for q in self.cleaned_data["questions"].splitlines() if q.strip()]
+
+
+class RespondForm(BootstrapMixin, forms.ModelForm):
+    outcome = forms.ChoiceField(
+        label=_("Outcome"),
+        choices=[(s, RFIStatus(s).label) for s in (RFIStatus.ANSWERED, RFIStatus.PARTLY_ANSWERED, RFIStatus.REFUSED)],
+    )
+
+    class Meta:
+        model = IntelRecord
+        fields = ["title", "summary", "body", *MARKINGS]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._style()
+
+
+class ShareForm(BootstrapMixin, forms.Form):
+    share_with = forms.ModelMultipleChoiceField(
+        label=_("Shared with"), queryset=State.objects.none(), widget=forms.CheckboxSelectMultiple, required=False
+    )
+    shortcut = forms.ChoiceField(
+        label=_("Also share with"), choices=services.shortcut_choices, required=False, widget=forms.RadioSelect
+    )
+
+    def __init__(self, *args, record=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["share_with"].queryset = active_states().exclude(pk=record.originating_state_id)
+        self.fields["shortcut"].initial = ""
+
+
+class DisseminationRequestForm(BootstrapMixin, forms.Form):
+    states = forms.ModelMultipleChoiceField(
+        label=_("Also share with"), queryset=State.objects.none(), widget=forms.CheckboxSelectMultiple
+    )
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, record=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["states"].queryset = active_states().exclude(pk__in=record.shared_state_ids("view"))
+        self._style()
+
+
+class AttachmentForm(forms.Form):
+    file = forms.FileField(label=_("File"))
+
+
+class RecordFilterForm(BootstrapMixin, forms.Form):
+    q = forms.CharField(label=_("Search"), required=False)
+    kind = forms.ChoiceField(label=_("Kind"), choices=[("", _("All")), *list(RecordKind.choices)], required=False)
+    state = forms.ModelChoiceField(
+        label=_("Originating state"), queryset=State.objects.all(), required=False, to_field_name="code"
+    )
+    substance = forms.ChoiceField(
+        label=_("Substance"), choices=[("", _("All")), *list(Substance.choices)], required=False
+    )
+    created_after = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    created_before = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    tlp = forms.ChoiceField(label=_("TLP"), choices=[("", _("All")), *list(TLP.choices)], required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._style()

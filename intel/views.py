@@ -1,0 +1,490 @@
+"""The information exchange UI: inbox, lists, search, record page, forms and downloads.
+
+Every page reads through `IntelRecord.objects.visible_to(user)` (via
+VisibleQuerysetMixin or get_visible_or_404): a record out of scope is a 404.
+Lists are paged by keyset (created_at, id), never by COUNT/OFFSET, so the first
+and the hundredth page cost the same.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.http import FileResponse, Http404, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from django.views.generic import DetailView, FormView, ListView
+
+from caricc_portal.views import VisibleQuerysetMixin, get_visible_or_404
+from members.models import State
+
+from . import services
+from .filters import IntelRecordFilterSet
+from .forms import (
+    AttachmentForm,
+    DisseminationRequestForm,
+    GeneralRecordForm,
+    IdentifierFormSet,
+    RecordEditForm,
+    RecordFilterForm,
+    RecordForm,
+    RespondForm,
+    RFIForm,
+    SeizureForm,
+    SeizureItemFormSet,
+    ShareForm,
+)
+from .models import AccessLog, DisseminationRequest, Identifier, IntelRecord
+from .vocabularies import RecordKind
+
+
+def _form_errors_to(form, exc: ValidationError) -> None:
+    """Put a service's ValidationError on the form (field errors where the field exists)."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+class RecordListView(VisibleQuerysetMixin, ListView):
+    """All records the user may see, with filters and full-text search."""
+
+    model = IntelRecord
+    template_name = "intel/record_list.html"
+    select_related = ("originating_state",)
+    page_size = 50
+    heading = _("Records")
+    mode = "all"
+
+    def get_base_queryset(self):
+        return IntelRecord.objects.all()
+
+    def scoped(self, qs):
+        return qs
+
+    def get_queryset(self):
+        qs = self.scoped(super().get_queryset()).with_unread(self.request.user)
+        self.filter_form = RecordFilterForm(self.request.GET or None)
+        qs = IntelRecordFilterSet(self.request.GET, queryset=qs).qs
+        return qs.order_by("-created_at", "-id")
+
+    def get_page_size(self) -> int:
+        try:
+            return max(1, min(int(self.request.GET.get("page_size", self.page_size)), 500))
+        except ValueError:
+            return self.page_size
+
+    def paginate_keyset(self, qs):
+        after = self.request.GET.get("after", "")
+        if after:
+            try:
+                stamp, _sep, pk = after.rpartition("_")
+                ts = datetime.fromisoformat(stamp)
+                qs = qs.filter(Q(created_at__lt=ts) | Q(created_at=ts, id__lt=int(pk)))
+            except ValueError as exc:
+                raise Http404 from exc
+        size = self.get_page_size()
+        rows = list(qs[: size + 1])
+        next_url = None
+        if len(rows) > size:
+            last = rows[size - 1]
+            params = {k: v for k, v in self.request.GET.items() if k != "after"}
+            params["after"] = f"{last.created_at.isoformat()}_{last.pk}"
+            next_url = "?" + urlencode(params)
+        return rows[:size], next_url
+
+    def get_context_data(self, **kwargs):
+        rows, next_url = self.paginate_keyset(self.object_list)
+        context = {
+            "records": rows,
+            "next_url": next_url,
+            "filter_form": self.filter_form,
+            "heading": self.heading,
+            "mode": self.mode,
+            "first_url": "?" + urlencode({k: v for k, v in self.request.GET.items() if k != "after"}),
+            "is_later_page": bool(self.request.GET.get("after")),
+        }
+        context.update(kwargs)
+        context["view"] = self
+        return context
+
+
+class InboxView(RecordListView):
+    """Records other states shared with mine, unread ones marked."""
+
+    heading = _("Inbox")
+    mode = "inbox"
+
+    def scoped(self, qs):
+        user = self.request.user
+        return qs.exclude(originating_state_id=user.state_id) if user.state_id else qs
+
+
+class MyRecordsView(RecordListView):
+    """My state's own records."""
+
+    heading = _("My state's records")
+    mode = "mine"
+
+    def scoped(self, qs):
+        return qs.filter(originating_state_id=self.request.user.state_id)
+
+
+class SearchView(RecordListView):
+    heading = _("Search")
+    mode = "search"
+
+
+class RecordDetailView(VisibleQuerysetMixin, DetailView):
+    """A record's page. Each GET writes exactly one access log entry."""
+
+    model = IntelRecord
+    template_name = "intel/record_detail.html"
+    context_object_name = "record"
+    select_related = ("originating_state", "agency", "author", "in_reply_to", "seizure", "rfi")
+    prefetch_related = ("identifiers", "attachments", "seizure__items", "rfi__questions", "rfi__addressees")
+
+    def get(self, request, *args, **kwargs):
+        self.object = self.get_object()
+        AccessLog.record_access(request, self.object, AccessLog.Action.VIEW)
+        return self.render_to_response(self.get_context_data(object=self.object))
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        record = self.object
+        user = self.request.user
+        can_share = services.can(user, "share", record)
+        can_change = services.can(user, "change", record)
+        context["recipients"] = record.shared_states().exclude(pk=record.originating_state_id)
+        context["hits"] = services.identifier_hits(user, record)
+        context["can_share"] = can_share
+        context["can_change"] = can_change
+        visible = IntelRecord.objects.visible_to(user)
+        context["replies"] = visible.filter(in_reply_to=record).select_related("originating_state")
+        context["seizure"] = getattr(record, "seizure", None) if record.kind == RecordKind.SEIZURE else None
+        rfi = getattr(record, "rfi", None) if record.kind == RecordKind.RFI else None
+        context["rfi"] = rfi
+        context["is_addressee"] = bool(
+            rfi and user.state_id and any(s.pk == user.state_id for s in rfi.addressees.all())
+        )
+        if services.can_see_access_log(user, record):
+            context["access_log"] = record.access_log.select_related("user", "state")[:100]
+        if can_share:
+            context["share_form"] = ShareForm(record=record, initial={"share_with": list(context["recipients"])})
+            context["dissemination_requests"] = (
+                record.dissemination_requests.filter(status=DisseminationRequest.Status.PENDING)
+                .select_related("requesting_state")
+                .prefetch_related("states")
+            )
+        elif user.state_id:
+            context["dissemination_form"] = DisseminationRequestForm(record=record)
+        if can_change:
+            context["attachment_form"] = AttachmentForm()
+        return context
+
+
+def _require_state_officer(request) -> None:
+    if not request.user.has_perm("intel.add_intelrecord") or not request.user.state_id:
+        raise PermissionDenied
+
+
+class _CreateBase(LoginRequiredMixin, FormView):
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            _require_state_officer(request)
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "user": self.request.user}
+
+    def attach(self, record, form) -> None:
+        upload = form.cleaned_data.get("attachment")
+        if upload:
+            services.add_attachment(user=self.request.user, record=record, upload=upload)
+
+    def done(self, record):
+        messages.success(self.request, _("Record %s saved.") % record.reference)
+        return HttpResponseRedirect(record.get_absolute_url())
+
+
+class RecordCreateView(_CreateBase):
+    """An analytical report, alert or general information."""
+
+    form_class = GeneralRecordForm
+    template_name = "intel/record_form.html"
+
+    def form_valid(self, form):
+        identifiers = IdentifierFormSet(self.request.POST, prefix="ident")
+        if not identifiers.is_valid():
+            return self.render_to_response(self.get_context_data(form=form, identifiers=identifiers))
+        try:
+            with transaction.atomic():
+                record = services.create_record(
+                    user=self.request.user,
+                    fields={"kind": form.cleaned_data["kind"], **form.record_fields()},
+                    recipients=form.cleaned_data["share_with"],
+                    shortcut=form.cleaned_data.get("shortcut") or "",
+                    identifiers=[f.cleaned_data for f in identifiers.forms if f.cleaned_data],
+                )
+                self.attach(record, form)
+        except ValidationError as exc:
+            _form_errors_to(form, exc)
+            return self.render_to_response(self.get_context_data(form=form, identifiers=identifiers))
+        return self.done(record)
+
+    def get_context_data(self, **kwargs):
+        kwargs.setdefault("identifiers", IdentifierFormSet(prefix="ident"))
+        kwargs.setdefault("title", _("New record"))
+        return super().get_context_data(**kwargs)
+
+
+class SeizureCreateView(_CreateBase):
+    """A seizure report with its items (formset), identifiers and dissemination."""
+
+    form_class = RecordForm
+    template_name = "intel/seizure_form.html"
+
+    def get_context_data(self, **kwargs):
+        kwargs.setdefault("seizure_form", SeizureForm(prefix="seizure"))
+        kwargs.setdefault("items", SeizureItemFormSet(prefix="items"))
+        kwargs.setdefault("identifiers", IdentifierFormSet(prefix="ident"))
+        return super().get_context_data(**kwargs)
+
+    def form_invalid(self, form):
+        return self.render_to_response(
+            self.get_context_data(
+                form=form,
+                seizure_form=SeizureForm(self.request.POST, prefix="seizure"),
+                items=SeizureItemFormSet(self.request.POST, prefix="items"),
+                identifiers=IdentifierFormSet(self.request.POST, prefix="ident"),
+            )
+        )
+
+    def form_valid(self, form):
+        seizure_form = SeizureForm(self.request.POST, prefix="seizure")
+        items = SeizureItemFormSet(self.request.POST, prefix="items")
+        identifiers = IdentifierFormSet(self.request.POST, prefix="ident")
+        ctx = {"form": form, "seizure_form": seizure_form, "items": items, "identifiers": identifiers}
+        if not (seizure_form.is_valid() and items.is_valid() and identifiers.is_valid()):
+            return self.render_to_response(self.get_context_data(**ctx))
+        item_rows = [f.cleaned_data for f in items.forms if f.cleaned_data]
+        if not item_rows:
+            items._non_form_errors = items.error_class([_("A seizure report needs at least one seized item.")])
+            return self.render_to_response(self.get_context_data(**ctx))
+        try:
+            with transaction.atomic():
+                record = services.create_seizure(
+                    user=self.request.user,
+                    fields=form.record_fields(),
+                    seizure=seizure_form.details(),
+                    items=item_rows,
+                    recipients=form.cleaned_data["share_with"],
+                    shortcut=form.cleaned_data.get("shortcut") or "",
+                    identifiers=[f.cleaned_data for f in identifiers.forms if f.cleaned_data],
+                )
+                self.attach(record, form)
+        except ValidationError as exc:
+            _form_errors_to(form, exc)
+            return self.render_to_response(self.get_context_data(**ctx))
+        return self.done(record)
+
+
+class RFICreateView(_CreateBase):
+    form_class = RFIForm
+    template_name = "intel/record_form.html"
+
+    def get_context_data(self, **kwargs):
+        kwargs.setdefault("identifiers", IdentifierFormSet(prefix="ident"))
+        kwargs.setdefault("title", _("New request for information"))
+        return super().get_context_data(**kwargs)
+
+    def form_valid(self, form):
+        identifiers = IdentifierFormSet(self.request.POST, prefix="ident")
+        if not identifiers.is_valid():
+            return self.render_to_response(self.get_context_data(form=form, identifiers=identifiers))
+        try:
+            with transaction.atomic():
+                record = services.create_rfi(
+                    user=self.request.user,
+                    fields=form.record_fields(),
+                    addressees=form.cleaned_data["addressees"],
+                    purpose=form.cleaned_data["purpose"],
+                    legal_basis=form.cleaned_data["legal_basis"],
+                    questions=form.question_list(),
+                    urgency=form.cleaned_data["urgency"],
+                    deadline=form.cleaned_data.get("deadline"),
+                    identifiers=[f.cleaned_data for f in identifiers.forms if f.cleaned_data],
+                )
+                self.attach(record, form)
+        except ValidationError as exc:
+            _form_errors_to(form, exc)
+            return self.render_to_response(self.get_context_data(form=form, identifiers=identifiers))
+        return self.done(record)
+
+
+@login_required
+def record_edit(request, pk: int):
+    """The originator (or a coordinator) edits text and markings; history keeps the change."""
+    record = get_visible_or_404(IntelRecord, request.user, pk=pk)
+    if not services.can(request.user, "change", record):
+        raise PermissionDenied
+    form = RecordEditForm(request.POST or None, instance=record)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            form.save()
+            record.refresh_search_vector()
+        messages.success(request, _("Record updated."))
+        return HttpResponseRedirect(record.get_absolute_url())
+    return render(request, "intel/record_edit.html", {"form": form, "record": record})
+
+
+@login_required
+def respond(request, pk: int):
+    """An addressee answers a request for information."""
+    record = get_visible_or_404(IntelRecord, request.user, pk=pk, kind=RecordKind.RFI)
+    form = RespondForm(
+        request.POST or None,
+        initial={
+            f: getattr(record, f)
+            for f in ("tlp", "handling_code", "classification", "source_reliability", "information_credibility")
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        fields = {k: v for k, v in form.cleaned_data.items() if k != "outcome"}
+        try:
+            reply = services.respond(
+                user=request.user, rfi_record=record, fields=fields, outcome=form.cleaned_data["outcome"]
+            )
+        except services.TransitionError as exc:
+            messages.error(request, str(exc))
+            return HttpResponseRedirect(record.get_absolute_url())
+        except ValidationError as exc:
+            _form_errors_to(form, exc)
+        else:
+            messages.success(request, _("Answer %s sent.") % reply.reference)
+            return HttpResponseRedirect(reply.get_absolute_url())
+    return render(request, "intel/respond_form.html", {"form": form, "record": record})
+
+
+@login_required
+@require_POST
+def rfi_action(request, pk: int, action: str):
+    record = get_visible_or_404(IntelRecord, request.user, pk=pk, kind=RecordKind.RFI)
+    func = {"acknowledge": services.acknowledge, "close": services.close}.get(action)
+    if func is None:
+        raise Http404
+    try:
+        func(user=request.user, rfi_record=record)
+        messages.success(request, _("Done."))
+    except services.TransitionError as exc:
+        messages.error(request, str(exc))
+    return HttpResponseRedirect(record.get_absolute_url())
+
+
+@login_required
+@require_POST
+def share(request, pk: int):
+    """Set the record's dissemination (originating state or coordinator)."""
+    record = get_visible_or_404(IntelRecord, request.user, pk=pk)
+    if not services.can(request.user, "share", record):
+        raise PermissionDenied
+    form = ShareForm(request.POST, record=record)
+    if form.is_valid():
+        try:
+            services.set_dissemination(
+                user=request.user,
+                record=record,
+                states=form.cleaned_data["share_with"],
+                shortcut=form.cleaned_data.get("shortcut") or "",
+            )
+            messages.success(request, _("Dissemination updated."))
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+    else:
+        messages.error(request, _("The dissemination could not be changed."))
+    return HttpResponseRedirect(record.get_absolute_url())
+
+
+@login_required
+@require_POST
+def request_dissemination(request, pk: int):
+    record = get_visible_or_404(IntelRecord, request.user, pk=pk)
+    form = DisseminationRequestForm(request.POST, record=record)
+    if form.is_valid():
+        services.request_dissemination(user=request.user, record=record, **form.cleaned_data)
+        messages.success(request, _("Your request was sent to the originating state."))
+    else:
+        messages.error(request, _("Choose states and give a reason."))
+    return HttpResponseRedirect(record.get_absolute_url())
+
+
+@login_required
+@require_POST
+def decide_dissemination(request, pk: int, request_id: int, decision: str):
+    record = get_visible_or_404(IntelRecord, request.user, pk=pk)
+    req = get_object_or_404(DisseminationRequest, pk=request_id, record=record)
+    try:
+        services.decide_dissemination(user=request.user, request=req, approve=decision == "approve")
+        messages.success(request, _("Decision recorded."))
+    except services.TransitionError as exc:
+        messages.error(request, str(exc))
+    return HttpResponseRedirect(record.get_absolute_url())
+
+
+@login_required
+@require_POST
+def upload_attachment(request, pk: int):
+    record = get_visible_or_404(IntelRecord, request.user, pk=pk)
+    form = AttachmentForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            services.add_attachment(user=request.user, record=record, upload=form.cleaned_data["file"])
+            messages.success(request, _("File attached."))
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+    else:
+        messages.error(request, _("No file was submitted."))
+    return HttpResponseRedirect(record.get_absolute_url())
+
+
+@login_required
+def download_attachment(request, pk: int, attachment_id: int):
+    """Serve an attachment from private storage to a user who may see the record; logged."""
+    record = get_visible_or_404(IntelRecord, request.user, pk=pk)
+    attachment = get_object_or_404(record.attachments, pk=attachment_id)
+    AccessLog.record_access(request, record, AccessLog.Action.DOWNLOAD, detail=attachment.filename)
+    response = FileResponse(
+        attachment.file.open("rb"),
+        as_attachment=True,
+        filename=attachment.filename,
+        content_type=attachment.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@login_required
+@require_POST
+def request_access(request, pk: int, identifier_id: int, state_code: str):
+    """From a hit in records the user may not see: send an RFI to the state that holds them."""
+    record = get_visible_or_404(IntelRecord, request.user, pk=pk)
+    identifier = get_object_or_404(Identifier, pk=identifier_id, record=record)
+    state = get_object_or_404(State, code=state_code)
+    if not request.user.state_id or not request.user.has_perm("intel.add_intelrecord"):
+        raise PermissionDenied
+    try:
+        rfi = services.request_access(user=request.user, record=record, identifier=identifier, state=state)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return HttpResponseRedirect(record.get_absolute_url())
+    messages.success(request, _("Request %s sent.") % rfi.reference)
+    return HttpResponseRedirect(rfi.get_absolute_url())
