@@ -1,5 +1,11 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "reports"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.ReportListView.as_view(), name="list"),
+    path("<int:pk>/", views.ReportDetailView.as_view(), name="detail"),
+    path("<int:pk>/download/", views.ReportDownloadView.as_view(), name="download"),
+]

@@ -1,0 +1,15 @@
+import django_filters
+
+from .choices import ReportFormat, ReportKind, ReportStatus
+from .models import ReportRequest
+
+
+class ReportRequestFilterSet(django_filters.FilterSet):
+    kind = django_filters.ChoiceFilter(choices=ReportKind.choices)
+    format = django_filters.ChoiceFilter(choices=ReportFormat.choices)
+    status = django_filters.ChoiceFilter(choices=ReportStatus.choices)
+    scheduled = django_filters.BooleanFilter()
+
+    class Meta:
+        model = ReportRequest
+        fields = ["kind", "format", "status", "scheduled"]

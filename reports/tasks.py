@@ -1,0 +1,163 @@
+"""Celery tasks of the reports app: build a report, purge expired files, monthly schedules.
+
+`build_report` is safe to run twice and safe to kill:
+
+* acks_late + reject_on_worker_lost: the message is acknowledged only when the
+  task returns, so a worker that dies (SIGKILL, OOM, power) leaves it in the
+  broker and another worker runs it again;
+* idempotent: the report row is claimed under a row lock, a report already
+  finished is left alone, and the file always goes to the same storage name
+  (and the same partial path while being written), so a re-run replaces what a
+  killed run left rather than adding to it: one row, one file.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+
+from celery import shared_task
+from celery.exceptions import SoftTimeLimitExceeded
+from django.conf import settings
+from django.db import InterfaceError, OperationalError, close_old_connections, transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from .choices import ReportStatus
+from .models import ReportRequest
+
+logger = logging.getLogger(__name__)
+
+SOFT_TIME_LIMIT = getattr(settings, "REPORTS_SOFT_TIME_LIMIT", settings.CELERY_TASK_SOFT_TIME_LIMIT)
+TIME_LIMIT = getattr(settings, "REPORTS_TIME_LIMIT", settings.CELERY_TASK_TIME_LIMIT)
+MAX_RETRIES = 5
+
+
+def _claim(request_id: int, task_id: str) -> ReportRequest | None:
+    """Mark the report running (under a row lock); None if there is nothing to do."""
+    with transaction.atomic():
+        report = ReportRequest.objects.select_for_update().filter(pk=request_id).first()
+        if report is None or report.status in (ReportStatus.SUCCEEDED, ReportStatus.EXPIRED):
+            return None
+        report.status = ReportStatus.RUNNING
+        report.progress = 0
+        report.error = ""
+        report.started_at = timezone.now()
+        report.finished_at = None
+        report.attempts += 1
+        report.task_id = task_id or ""
+        report.save(update_fields=["status", "progress", "error", "started_at", "finished_at", "attempts", "task_id"])
+    return ReportRequest.objects.select_related("requested_by", "owner_state").get(pk=request_id)
+
+
+def _finish(report: ReportRequest, status: str, **fields) -> None:
+    from .services import retention_deadline
+
+    now = timezone.now()
+    report.status = status
+    report.finished_at = now
+    report.expires_at = retention_deadline(now)
+    for name, value in fields.items():
+        setattr(report, name, value)
+    report.save(update_fields=["status", "finished_at", "expires_at", *fields])
+
+
+@shared_task(
+    bind=True,
+    acks_late=True,
+    reject_on_worker_lost=True,
+    soft_time_limit=SOFT_TIME_LIMIT,
+    time_limit=TIME_LIMIT,
+    autoretry_for=(OperationalError, InterfaceError),
+    retry_backoff=5,
+    retry_backoff_max=300,
+    retry_jitter=True,
+    max_retries=MAX_RETRIES,
+)
+def build_report(self, request_id: int) -> dict:
+    """Build the file of one ReportRequest from what its requester may see."""
+    from .services import build_file, peak_rss_mb, store_file
+
+    report = _claim(request_id, self.request.id)
+    if report is None:
+        return {"id": request_id, "skipped": True}
+
+    def on_progress(percent: int) -> None:
+        # update(), not save(): no history row per tick, and nothing else overwritten.
+        ReportRequest.objects.filter(pk=report.pk).update(progress=percent)
+
+    delay = float(getattr(settings, "REPORTS_CHUNK_DELAY", 0) or 0)
+    try:
+        with translation.override(report.language or settings.LANGUAGE_CODE):
+            result = build_file(report, on_progress, chunk_delay=delay)
+            name = store_file(report, result["path"])
+        report.file.name = name
+        _finish(
+            report,
+            ReportStatus.SUCCEEDED,
+            progress=100,
+            row_count=result["rows"],
+            tlp=result["tlp"],
+            classification=result["classification"],
+            file=report.file,
+        )
+    except SoftTimeLimitExceeded:
+        _finish(report, ReportStatus.FAILED, error=_("The report took longer than the time limit; narrow the period."))
+        return {"id": request_id, "status": ReportStatus.FAILED}
+    except (OperationalError, InterfaceError) as exc:
+        # A transient database failure: drop the broken connection and let
+        # Celery retry with backoff; after the last retry, say so on the row.
+        close_old_connections()
+        if self.request.retries >= MAX_RETRIES:
+            try:
+                _finish(report, ReportStatus.FAILED, error=_("The database was unavailable; please try again."))
+            except (OperationalError, InterfaceError):
+                logger.exception("Report %s: could not record the failure", request_id)
+        else:
+            # If the database is still away, the retry claims the row anyway.
+            with contextlib.suppress(OperationalError, InterfaceError):
+                ReportRequest.objects.filter(pk=report.pk).update(status=ReportStatus.QUEUED)
+        logger.warning("Report %s: transient database error (%s), retrying", request_id, exc)
+        raise
+    except Exception:
+        logger.exception("Report %s failed", request_id)
+        _finish(report, ReportStatus.FAILED, error=_("The report could not be built. The error has been logged."))
+        return {"id": request_id, "status": ReportStatus.FAILED}
+    figures = {
+        "id": request_id,
+        "status": ReportStatus.SUCCEEDED,
+        "rows": result["rows"],
+        "seconds": round(result["seconds"], 3),
+        "peak_rss_mb": round(peak_rss_mb(), 1),
+    }
+    logger.info("Report %(id)s built: %(rows)s rows in %(seconds)s s, peak RSS %(peak_rss_mb)s MB", figures)
+    return figures
+
+
+@shared_task(acks_late=True)
+def purge_expired_reports() -> dict:
+    """Daily: delete expired report files, mark their rows expired, fail stuck builds."""
+    from .services import fail_stale_runs, purge_expired
+
+    return {"expired": purge_expired(), "stale_failed": fail_stale_runs()}
+
+
+@shared_task(acks_late=True)
+def build_monthly_state_report(state_code: str) -> int | None:
+    """Monthly (django-celery-beat): the previous month's seizure statistics of one state."""
+    from members.models import State
+
+    from .services import request_monthly_state_report
+
+    state = State.objects.filter(code=state_code, status=State.Status.MEMBER).first()
+    if state is None:
+        return None
+    return request_monthly_state_report(state).pk
+
+
+@shared_task(acks_late=True)
+def schedule_monthly_reports() -> int:
+    """Keep one monthly PeriodicTask per member state (new members get one, former lose theirs)."""
+    from .scheduling import sync_monthly_schedules
+
+    return sync_monthly_schedules()

@@ -1,0 +1,274 @@
+"""File writers: CSV, XLSX (openpyxl write-only) and PDF (ReportLab).
+
+Each writer takes rows one at a time and writes them to a local file, so memory
+does not grow with the number of rows (the PDF keeps at most
+REPORTS_PDF_MAX_ROWS rows: a table of 100,000 rows is no document anyone reads,
+and the CSV and XLSX carry everything).
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+from xml.sax.saxutils import escape
+
+from django.conf import settings
+from django.utils.translation import gettext as _
+
+from .kinds import classification_label, tlp_label
+
+DEFAULT_PDF_FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
+DEFAULT_PDF_BOLD_FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf"
+
+
+@dataclass
+class ReportMeta:
+    """What every file states about itself."""
+
+    title: str
+    period: str
+    generated_at: dt.datetime  # aware
+    requested_by: str
+    tlp: str  # normalised, e.g. "AMBER" ("" when no marked record is included)
+    classification: str  # e.g. "restricted"
+    columns: list[str]
+    chart_title: str = ""
+    reference: str = ""
+    chart: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def marking_text(self) -> str:
+        """The banner: highest TLP and classification of the records included."""
+        if not self.tlp and not self.classification:
+            return _("No marked records included")
+        parts = [tlp_label(self.tlp), classification_label(self.classification).upper()]
+        return " · ".join(p for p in parts if p)
+
+    @property
+    def generated_text(self) -> str:
+        from django.utils import timezone
+
+        return timezone.localtime(self.generated_at).strftime("%Y-%m-%d %H:%M %Z")
+
+
+class BaseWriter:
+    def __init__(self, path: Path, meta: ReportMeta) -> None:
+        self.path = path
+        self.meta = meta
+        self.rows = 0
+
+    def write(self, row: list[Any]) -> None:
+        raise NotImplementedError
+
+    def close(self) -> None:
+        raise NotImplementedError
+
+
+class CSVWriter(BaseWriter):
+    """Plain CSV (UTF-8 with a BOM so spreadsheet programs read Cyrillic), header then rows."""
+
+    def __init__(self, path: Path, meta: ReportMeta) -> None:
+        super().__init__(path, meta)
+        self.fh = open(path, "w", newline="", encoding="utf-8-sig")  # noqa: SIM115 - closed in close()
+        self.writer = csv.writer(self.fh)
+        self.writer.writerow(meta.columns)
+
+    def write(self, row: list[Any]) -> None:
+        self.writer.writerow(["" if v is None else v for v in row])
+        self.rows += 1
+
+    def close(self) -> None:
+        self.fh.close()
+
+
+class XLSXWriter(BaseWriter):
+    """openpyxl in write-only mode: rows go to a temporary XML stream, not to memory.
+
+    Sheet "About" carries the title, period, generation time and markings;
+    sheet "Data" the header and the rows.
+    """
+
+    def __init__(self, path: Path, meta: ReportMeta) -> None:
+        from openpyxl import Workbook
+
+        super().__init__(path, meta)
+        self.wb = Workbook(write_only=True)
+        about = self.wb.create_sheet(_("About"))
+        about.append([meta.marking_text])
+        about.append([_("Title"), meta.title])
+        about.append([_("Period"), meta.period])
+        about.append([_("Generated at"), meta.generated_text])
+        about.append([_("Requested by"), meta.requested_by])
+        about.append([_("Reference"), meta.reference])
+        about.append([_("Highest TLP"), tlp_label(meta.tlp)])
+        about.append([_("Highest classification"), classification_label(meta.classification)])
+        self.sheet = self.wb.create_sheet(_("Data"))
+        self.sheet.append(meta.columns)
+
+    def write(self, row: list[Any]) -> None:
+        self.sheet.append(row)
+        self.rows += 1
+
+    def close(self) -> None:
+        self.wb.save(self.path)
+
+
+TLP_COLOURS = {
+    "RED": ("#FF2B2B", "#000000"),
+    "AMBER": ("#FFC000", "#000000"),
+    "AMBER+STRICT": ("#FFC000", "#000000"),
+    "GREEN": ("#33FF00", "#000000"),
+    "CLEAR": ("#FFFFFF", "#000000"),
+}
+
+
+def _pdf_fonts() -> tuple[str, str]:
+    """A font with Cyrillic (DejaVu) when present; ReportLab's Helvetica otherwise."""
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+
+    regular = getattr(settings, "REPORTS_PDF_FONT", DEFAULT_PDF_FONT)
+    bold = getattr(settings, "REPORTS_PDF_BOLD_FONT", DEFAULT_PDF_BOLD_FONT)
+    if "PortalSans" in pdfmetrics.getRegisteredFontNames():
+        return "PortalSans", "PortalSans-Bold"
+    if Path(regular).exists() and Path(bold).exists():
+        pdfmetrics.registerFont(TTFont("PortalSans", regular))
+        pdfmetrics.registerFont(TTFont("PortalSans-Bold", bold))
+        return "PortalSans", "PortalSans-Bold"
+    return "Helvetica", "Helvetica-Bold"
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        return value.strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return f"{value:,.3f}" if value.as_tuple().exponent < -1 else f"{value:,}"
+    return str(value)
+
+
+class PDFWriter(BaseWriter):
+    """A ReportLab document: marking banner on every page, title, period, a chart, a table."""
+
+    def __init__(self, path: Path, meta: ReportMeta) -> None:
+        super().__init__(path, meta)
+        self.max_rows = int(getattr(settings, "REPORTS_PDF_MAX_ROWS", 2000))
+        self.table_rows: list[list[str]] = []
+
+    def write(self, row: list[Any]) -> None:
+        self.rows += 1
+        if len(self.table_rows) < self.max_rows:
+            self.table_rows.append([_cell(v) for v in row])
+
+    def _chart(self, font: str):
+        from reportlab.graphics.charts.barcharts import HorizontalBarChart
+        from reportlab.graphics.shapes import Drawing, String
+        from reportlab.lib import colors
+
+        points = sorted(self.meta.chart.items(), key=lambda kv: kv[1], reverse=True)[:12]
+        height = 40 + 18 * max(len(points), 1)
+        drawing = Drawing(480, height)
+        drawing.add(String(0, height - 12, self.meta.chart_title, fontName=font, fontSize=10))
+        if not points:
+            drawing.add(String(0, height - 30, _("No data in this period."), fontName=font, fontSize=9))
+            return drawing
+        chart = HorizontalBarChart()
+        chart.x, chart.y = 160, 10
+        chart.width, chart.height = 300, height - 40
+        chart.data = [[round(v, 3) for _label, v in reversed(points)]]
+        chart.categoryAxis.categoryNames = [label[:28] for label, _v in reversed(points)]
+        chart.categoryAxis.labels.fontName = font
+        chart.categoryAxis.labels.fontSize = 7
+        chart.valueAxis.labels.fontName = font
+        chart.valueAxis.labels.fontSize = 7
+        chart.valueAxis.valueMin = 0
+        chart.bars[0].fillColor = colors.HexColor("#0d6efd")
+        drawing.add(chart)
+        return drawing
+
+    def close(self) -> None:
+        from reportlab.lib import colors
+        from reportlab.lib.pagesizes import A4, landscape
+        from reportlab.lib.styles import ParagraphStyle
+        from reportlab.lib.units import mm
+        from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+        font, bold = _pdf_fonts()
+        meta = self.meta
+        fill, ink = TLP_COLOURS.get(meta.tlp, ("#E9ECEF", "#000000"))
+        pagesize = landscape(A4)
+
+        def banner(canvas, doc):
+            # The marking at the top and bottom of every page, as TLP 2.0 asks.
+            canvas.saveState()
+            width, height = pagesize
+            for y in (height - 12 * mm, 6 * mm):
+                canvas.setFillColor(colors.black)
+                canvas.rect(10 * mm, y, width - 20 * mm, 7 * mm, fill=1, stroke=0)
+                canvas.setFillColor(colors.HexColor(fill))
+                canvas.setFont(bold, 10)
+                canvas.drawCentredString(width / 2, y + 2 * mm, meta.marking_text)
+            canvas.setFillColor(colors.HexColor(ink))
+            canvas.setFont(font, 7)
+            canvas.drawRightString(width - 10 * mm, 14 * mm, _("Page %(page)d") % {"page": doc.page})
+            canvas.restoreState()
+
+        doc = SimpleDocTemplate(
+            str(self.path),
+            pagesize=pagesize,
+            topMargin=20 * mm,
+            bottomMargin=18 * mm,
+            leftMargin=10 * mm,
+            rightMargin=10 * mm,
+            title=meta.title,
+            author="CARICC Portal",
+            subject=meta.marking_text,
+        )
+        h1 = ParagraphStyle("h1", fontName=bold, fontSize=16, leading=20, spaceAfter=6)
+        body = ParagraphStyle("body", fontName=font, fontSize=9, leading=12)
+        cell = ParagraphStyle("cell", fontName=font, fontSize=7, leading=9)
+        story = [
+            Paragraph(escape(meta.title), h1),
+            Paragraph(escape(f"{_('Period')}: {meta.period}"), body),
+            Paragraph(escape(f"{_('Generated at')}: {meta.generated_text}"), body),
+            Paragraph(escape(f"{_('Requested by')}: {meta.requested_by} · {meta.reference}"), body),
+            Paragraph(escape(f"{_('Markings')}: {meta.marking_text}"), body),
+            Spacer(1, 4 * mm),
+            self._chart(font),
+            Spacer(1, 4 * mm),
+        ]
+        if self.rows > len(self.table_rows):
+            story.append(
+                Paragraph(
+                    _("%(shown)d of %(total)d rows shown; the CSV and XLSX formats carry every row.")
+                    % {"shown": len(self.table_rows), "total": self.rows},
+                    body,
+                )
+            )
+        data = [[Paragraph(escape(str(c)), cell) for c in meta.columns]]
+        data += [[Paragraph(escape(c), cell) for c in row] for row in self.table_rows]
+        if len(data) == 1:
+            story.append(Paragraph(_("No rows."), body))
+        else:
+            table = Table(data, repeatRows=1)
+            table.setStyle(
+                TableStyle(
+                    [
+                        ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#DEE2E6")),
+                        ("GRID", (0, 0), (-1, -1), 0.25, colors.grey),
+                        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                    ]
+                )
+            )
+            story.append(table)
+        doc.build(story, onFirstPage=banner, onLaterPages=banner)
+
+
+WRITERS: dict[str, type[BaseWriter]] = {"csv": CSVWriter, "xlsx": XLSXWriter, "pdf": PDFWriter}
