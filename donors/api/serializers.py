@@ -1,0 +1,195 @@
+"""API serializers of the donors app. Derived values (status, USD, rates) are read-only."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from donors.choices import Closure
+from donors.models import Donor, Instalment, Payment, Pledge, PledgingEvent
+from donors.money import validate_currency
+
+
+class VisiblePrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
+    """Accepts only ids the requesting user may see (others are 'does not exist')."""
+
+    def get_queryset(self):
+        return super().get_queryset().visible_to(self.context["request"].user)
+
+
+def _model_errors(exc: DjangoValidationError) -> serializers.ValidationError:
+    if hasattr(exc, "error_dict"):
+        return serializers.ValidationError(exc.message_dict)
+    return serializers.ValidationError({"non_field_errors": exc.messages})
+
+
+class DonorSerializer(serializers.ModelSerializer):
+    url = serializers.HyperlinkedIdentityField(view_name="api:donor-detail")
+
+    class Meta:
+        model = Donor
+        fields = ["id", "url", "name", "type", "country", "focal_points", "confidential", "notes", "created_at"]
+        read_only_fields = ["created_at"]
+
+    def validate_country(self, value: str) -> str:
+        value = (value or "").strip().upper()
+        if value and not (len(value) == 2 and value.isalpha()):
+            raise serializers.ValidationError(_("Enter a two-letter ISO 3166-1 code."))
+        return value
+
+
+class InstalmentSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Instalment
+        fields = ["id", "due_on", "amount", "status"]
+        read_only_fields = ["id", "status"]
+
+
+class PledgeSerializer(serializers.ModelSerializer):
+    url = serializers.HyperlinkedIdentityField(view_name="api:pledge-detail")
+    donor = VisiblePrimaryKeyRelatedField(queryset=Donor.objects.filter(archived_at__isnull=True))
+    event = VisiblePrimaryKeyRelatedField(queryset=PledgingEvent.objects.all(), required=False, allow_null=True)
+    instalments = InstalmentSerializer(many=True)
+
+    class Meta:
+        model = Pledge
+        fields = [
+            "id",
+            "url",
+            "donor",
+            "event",
+            "announced_on",
+            "amount",
+            "currency",
+            "rate_to_usd",
+            "amount_usd",
+            "earmark",
+            "earmark_detail",
+            "year_from",
+            "year_to",
+            "conditions",
+            "status",
+            "received_amount",
+            "received_usd",
+            "overpaid",
+            "closure",
+            "closure_reason",
+            "closed_on",
+            "instalments",
+            "created_at",
+        ]
+        read_only_fields = [
+            "rate_to_usd",
+            "amount_usd",
+            "status",
+            "received_amount",
+            "received_usd",
+            "overpaid",
+            "closure",
+            "closure_reason",
+            "closed_on",
+            "created_at",
+        ]
+
+    def validate_currency(self, value: str) -> str:
+        value = value.strip().upper()
+        try:
+            validate_currency(value)
+        except DjangoValidationError as exc:
+            raise serializers.ValidationError(exc.messages) from exc
+        return value
+
+    def validate(self, attrs):
+        instalments = attrs.get("instalments")
+        probe = Pledge(**{k: v for k, v in attrs.items() if k != "instalments"})
+        if self.instance is not None:
+            for field in ("announced_on", "currency", "amount", "year_from", "year_to"):
+                if field not in attrs:
+                    setattr(probe, field, getattr(self.instance, field))
+        try:
+            probe.clean()
+        except DjangoValidationError as exc:
+            raise _model_errors(exc) from exc
+        if instalments is not None:
+            total = sum((i["amount"] for i in instalments), start=probe.amount * 0)
+            if not instalments:
+                raise serializers.ValidationError({"instalments": [_("Give at least one instalment.")]})
+            if total != probe.amount:
+                raise serializers.ValidationError(
+                    {"instalments": [_("The instalments must add up to the pledged amount.")]}
+                )
+        return attrs
+
+    def create(self, validated_data):
+        instalments = validated_data.pop("instalments")
+        with transaction.atomic():
+            pledge = Pledge.objects.create(created_by=self.context["request"].user, **validated_data)
+            Instalment.objects.bulk_create([Instalment(pledge=pledge, **i) for i in instalments])
+            pledge.refresh_status()
+        return pledge
+
+    def update(self, instance, validated_data):
+        if instance.closure:
+            from caricc_portal.api import Conflict
+
+            raise Conflict(_("A closed pledge cannot be changed."))
+        if "instalments" in validated_data:
+            raise serializers.ValidationError(
+                {"instalments": [_("The schedule is set when the pledge is created; change it in the portal.")]}
+            )
+        with transaction.atomic():
+            for key, value in validated_data.items():
+                setattr(instance, key, value)
+            if "amount" in validated_data:
+                total = sum((i.amount for i in instance.instalments.all()), start=instance.amount * 0)
+                if total != instance.amount:
+                    raise serializers.ValidationError(
+                        {"amount": [_("The instalments must add up to the pledged amount.")]}
+                    )
+            instance.save()
+        return instance
+
+
+class CloseSerializer(serializers.Serializer):
+    closure = serializers.ChoiceField(choices=Closure.choices)
+    reason = serializers.CharField()
+
+
+class PaymentSerializer(serializers.ModelSerializer):
+    url = serializers.HyperlinkedIdentityField(view_name="api:payment-detail")
+    pledge = VisiblePrimaryKeyRelatedField(queryset=Pledge.objects.all())
+
+    class Meta:
+        model = Payment
+        fields = [
+            "id",
+            "url",
+            "pledge",
+            "value_date",
+            "amount",
+            "currency",
+            "rate_to_usd",
+            "amount_usd",
+            "pledge_rate_to_usd",
+            "pledge_amount",
+            "reference",
+            "note",
+            "created_at",
+        ]
+        read_only_fields = ["rate_to_usd", "amount_usd", "pledge_rate_to_usd", "pledge_amount", "created_at"]
+
+    def validate_currency(self, value: str) -> str:
+        return value.strip().upper()
+
+    def validate(self, attrs):
+        probe = Payment(**attrs)
+        try:
+            probe.full_clean(exclude=["rate_to_usd", "amount_usd", "pledge_rate_to_usd", "pledge_amount"])
+        except DjangoValidationError as exc:
+            raise _model_errors(exc) from exc
+        return attrs
+
+    def create(self, validated_data):
+        return Payment.objects.create(recorded_by=self.context["request"].user, **validated_data)
