@@ -7,6 +7,7 @@ from datetime import date, timedelta
 import pytest
 from django.utils import timezone
 
+from members.models import User
 from members.roles import Role
 from operations.choices import ParticipantRole, Status
 from operations.models import OperationResult
@@ -16,7 +17,11 @@ from tests.factories import UserFactory
 
 
 def officer_of(state):
-    """A liaison officer of the state (created once)."""
+    """A liaison officer of the state (created once; an existing one is reused untouched,
+    since re-running the factory would reset the password and end open sessions)."""
+    existing = User.objects.filter(username=f"officer-{state.code.lower()}").first()
+    if existing is not None:
+        return existing
     return UserFactory(username=f"officer-{state.code.lower()}", state=state, roles=[Role.LIAISON_OFFICER])
 
 

@@ -123,7 +123,11 @@ def test_the_last_consent_moves_the_operation_to_awaiting_approval(operation_wit
     assert op.status == Status.AWAITING_APPROVAL
     assert list(op.transitions.values_list("transition", flat=True)) == ["propose", "request_approval"]
     uz = op.participations.get(state__code="UZ")
-    assert (uz.consent_by, uz.consent_conditions, uz.consent_version) == (officer_uz, "Our customs lead the handover.", 1)
+    assert (uz.consent_by, uz.consent_conditions, uz.consent_version) == (
+        officer_uz,
+        "Our customs lead the handover.",
+        1,
+    )
 
 
 def test_approval_is_impossible_while_a_consent_is_pending(operation, officer_kz, coordinator):
@@ -217,9 +221,7 @@ def test_a_material_edit_after_consent_resets_every_consent(operation, officer_k
 
 def test_adding_a_participant_is_a_material_change(operation, officer_kz, coordinator, kg, uz):
     advance(operation, Status.AWAITING_APPROVAL, coordinator)
-    update_operation(
-        operation, officer_kz, {}, {uz.pk: ParticipantRole.PARTICIPANT, kg.pk: ParticipantRole.TRANSIT}
-    )
+    update_operation(operation, officer_kz, {}, {uz.pk: ParticipantRole.PARTICIPANT, kg.pk: ParticipantRole.TRANSIT})
     operation.refresh_from_db()
     assert operation.version == 2 and operation.status == Status.PROPOSED
     assert set(operation.participations.values_list("consent", flat=True)) == {Consent.PENDING}
