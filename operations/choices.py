@@ -1,4 +1,4 @@
-"""Controlled vocabularies of joint operations."""
+"""Controlled vocabularies of joint operations (markings, TLP and classification, come from intel.vocabularies)."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -36,23 +36,6 @@ class Consent(models.TextChoices):
     GRANTED = "granted", _("Granted")
     REFUSED = "refused", _("Refused")
     WITHDRAWN = "withdrawn", _("Withdrawn")
-
-
-class Classification(models.TextChoices):
-    UNCLASSIFIED = "unclassified", _("Unclassified")
-    RESTRICTED = "restricted", _("Restricted")
-    CONFIDENTIAL = "confidential", _("Confidential")
-    SECRET = "secret", _("Secret")
-
-
-class TLP(models.TextChoices):
-    """Traffic Light Protocol 2.0."""
-
-    CLEAR = "clear", _("TLP:CLEAR")
-    GREEN = "green", _("TLP:GREEN")
-    AMBER = "amber", _("TLP:AMBER")
-    AMBER_STRICT = "amber_strict", _("TLP:AMBER+STRICT")
-    RED = "red", _("TLP:RED")
 
 
 class Substitution(models.TextChoices):

@@ -216,15 +216,46 @@ class OperationResultForm(forms.ModelForm):
 
 
 class ResultSeizureForm(forms.ModelForm):
+    """A seizure of the operation; optionally linked to an intel seizure report the user may see."""
+
+    intel_reference = forms.CharField(
+        label=_("Intel seizure report"),
+        required=False,
+        max_length=20,
+        help_text=_("Reference of the seizure report exchanged about it, if any."),
+    )
+
     class Meta:
         model = ResultSeizure
         fields = ["state", "seized_on", "substance", "quantity", "unit", "description"]
         widgets = {"seized_on": DATE}
 
-    def __init__(self, *args, operation: JointOperation, **kwargs):
+    def __init__(self, *args, operation: JointOperation, user, **kwargs):
         super().__init__(*args, **kwargs)
+        self.user = user
         # The seizing state is one of the operation's states.
         self.fields["state"].queryset = State.objects.filter(participations__operation=operation).order_by("name_en")
+        self.order_fields([*self.Meta.fields, "intel_reference"])
         for field in self.fields.values():
             css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
             field.widget.attrs.setdefault("class", css)
+
+    def clean_intel_reference(self):
+        reference = self.cleaned_data["intel_reference"].strip()
+        if not reference:
+            self.instance.intel_record = None
+            return ""
+        record = find_visible_seizure_record(self.user, reference)
+        if record is None:
+            # Same answer whether it does not exist or is not shared with the user: no leak.
+            raise forms.ValidationError(_("No seizure report with this reference is visible to you."))
+        self.instance.intel_record = record
+        return reference
+
+
+def find_visible_seizure_record(user, reference: str):
+    """The intel seizure report with this reference, if the user may see it."""
+    from intel.models import IntelRecord
+    from intel.vocabularies import RecordKind
+
+    return IntelRecord.objects.visible_to(user).filter(kind=RecordKind.SEIZURE, reference__iexact=reference).first()

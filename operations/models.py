@@ -26,11 +26,11 @@ from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase
 from simple_history.models import HistoricalRecords
 
-from intel.vocabularies import Substance, Unit, kg_equivalent
+from intel.vocabularies import TLP, Classification, RecordKind, Substance, Unit, kg_equivalent
 from members.models import State
 from members.sharing import ShareableModel, ShareableQuerySet
 
-from .choices import TLP, Classification, Consent, OperationType, ParticipantRole, Status, Substitution
+from .choices import Consent, OperationType, ParticipantRole, Status, Substitution
 
 # Statuses in which the operation is still being agreed: its content may change
 # (and a material change lifts the consents already given).
@@ -434,6 +434,16 @@ class ResultSeizure(models.Model):
         _("kg equivalent"), max_digits=14, decimal_places=3, null=True, blank=True, editable=False
     )
     description = models.CharField(_("description"), max_length=255, blank=True)
+    intel_record = models.ForeignKey(
+        "intel.IntelRecord",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="operation_seizures",
+        limit_choices_to={"kind": RecordKind.SEIZURE},
+        verbose_name=_("intel seizure record"),
+        help_text=_("The seizure report exchanged about this seizure, if any."),
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("entered by")
     )

@@ -118,6 +118,24 @@ def seizure_totals(seizures) -> list[dict]:
     return sorted(totals.values(), key=lambda r: -r["kg"])
 
 
+def attach_visible_intel_records(user, seizures) -> None:
+    """Set `visible_intel` on each seizure: its intel record if this viewer may see it, else None.
+
+    A participant may see the operation without seeing every intel record cited
+    in it; the link is then not shown at all (one query for the whole page).
+    """
+    from intel.models import IntelRecord
+
+    ids = {s.intel_record_id for s in seizures if s.intel_record_id}
+    visible = (
+        {r.pk: r for r in IntelRecord.objects.visible_to(user).filter(pk__in=ids).only("pk", "reference")}
+        if ids
+        else {}
+    )
+    for s in seizures:
+        s.visible_intel = visible.get(s.intel_record_id)
+
+
 class OperationDetailView(VisibleQuerysetMixin, DetailView):
     """The operation page: participants, consents, timeline, results, and the user's actions."""
 
@@ -149,6 +167,7 @@ class OperationDetailView(VisibleQuerysetMixin, DetailView):
         except OperationResult.DoesNotExist:
             result = None
         seizures = list(op.seizures.all())
+        attach_visible_intel_records(user, seizures)
         actions = [
             {"transition": t, "form": TransitionForm(initial={"transition": t.name, "expected_status": op.status})}
             for t in available_transitions(user, op)
@@ -359,14 +378,17 @@ class ResultsEditView(LoginRequiredMixin, View):
             {
                 "object": op,
                 "form": OperationResultForm(instance=result),
-                "seizure_form": ResultSeizureForm(operation=op),
+                "seizure_form": ResultSeizureForm(operation=op, user=request.user),
             },
         )
 
     def post(self, request, pk):
         op, result = self._load(request, pk)
         if "add_seizure" in request.POST:
-            form, seizure_form = OperationResultForm(instance=result), ResultSeizureForm(request.POST, operation=op)
+            form, seizure_form = (
+                OperationResultForm(instance=result),
+                ResultSeizureForm(request.POST, operation=op, user=request.user),
+            )
             if seizure_form.is_valid():
                 with transaction.atomic():
                     locked = _lock(op)
@@ -378,7 +400,10 @@ class ResultsEditView(LoginRequiredMixin, View):
                 messages.success(request, _("Seizure added."))
                 return HttpResponseRedirect(request.path)
         else:
-            form, seizure_form = OperationResultForm(request.POST, instance=result), ResultSeizureForm(operation=op)
+            form, seizure_form = (
+                OperationResultForm(request.POST, instance=result),
+                ResultSeizureForm(operation=op, user=request.user),
+            )
             if form.is_valid():
                 with transaction.atomic():
                     locked = _lock(op)
