@@ -239,6 +239,7 @@ class PledgeFormMixin(RestrictedFormMixin):
 
 
 class PledgeCreateView(WriteMixin, PledgeFormMixin, CreateView):
+    model = Pledge
     permission_required = "donors.add_pledge"
     is_update = False
 
@@ -251,6 +252,7 @@ class PledgeCreateView(WriteMixin, PledgeFormMixin, CreateView):
 
 
 class PledgeUpdateView(WriteMixin, PledgeFormMixin, UpdateView):
+    model = Pledge
     permission_required = "donors.change_pledge"
     is_update = True
 
