@@ -35,14 +35,19 @@ class ReportListView(VisibleQuerysetMixin, ListView):
         except ValueError:
             return self.paginate_by
 
+    @property
+    def is_partial(self) -> bool:
+        """The htmx poll asks for the table only."""
+        return bool(self.request.headers.get("HX-Request") or self.request.GET.get("partial"))
+
     def get_template_names(self):
-        if self.request.headers.get("HX-Request") or self.request.GET.get("partial"):
-            return ["reports/includes/report_table.html"]
-        return [self.template_name]
+        return ["reports/includes/report_table.html"] if self.is_partial else [self.template_name]
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["polling"] = any(r.status in PENDING for r in context["object_list"])
+        if self.is_partial:
+            return context
         if "form" not in context and self.request.user.has_perm("reports.add_reportrequest"):
             context["form"] = ReportRequestForm(user=self.request.user)
         return context

@@ -167,3 +167,14 @@ def read_csv(report) -> list[list[str]]:
     with report.file.open("rb") as fh:
         text = fh.read().decode("utf-8-sig")
     return list(csv.reader(io.StringIO(text)))
+
+
+def read_xlsx(report, sheet: str = "Data") -> list[list[str]]:
+    """The rows of a sheet as strings (None as "")."""
+    import io
+
+    from openpyxl import load_workbook
+
+    with report.file.open("rb") as fh:
+        wb = load_workbook(io.BytesIO(fh.read()), read_only=True)
+    return [["" if v is None else str(v) for v in row] for row in wb[sheet].iter_rows(values_only=True)]
