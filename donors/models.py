@@ -101,12 +101,12 @@ class Donor(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def get_absolute_url(self) -> str:
+        return reverse("donors:donor-detail", args=[self.pk])
+
     def clean(self) -> None:
         if self.country and not (len(self.country) == 2 and self.country.isalpha() and self.country.isupper()):
             raise ValidationError({"country": _("Enter a two-letter ISO 3166-1 code in capitals.")})
-
-    def get_absolute_url(self) -> str:
-        return reverse("donors:donor-detail", args=[self.pk])
 
 
 class PledgingEvent(models.Model):
@@ -241,6 +241,15 @@ class Pledge(models.Model):
     def __str__(self) -> str:
         return f"{self.donor}: {self.amount} {self.currency} ({self.announced_on:%d.%m.%Y})"
 
+    def save(self, *args, **kwargs) -> None:
+        update_fields = kwargs.get("update_fields")
+        if update_fields is None or {"amount", "currency", "announced_on"} & set(update_fields):
+            self.convert()
+        with transaction.atomic():
+            super().save(*args, **kwargs)
+            if update_fields is None:
+                self.refresh_status()
+
     def get_absolute_url(self) -> str:
         return reverse("donors:pledge-detail", args=[self.pk])
 
@@ -268,15 +277,6 @@ class Pledge(models.Model):
         """Set the USD value at the rate of the announcement date (raises if the rate is missing)."""
         self.rate_to_usd = rate_to_usd(self.currency, self.announced_on)
         self.amount_usd = to_usd(self.amount, self.rate_to_usd)
-
-    def save(self, *args, **kwargs) -> None:
-        update_fields = kwargs.get("update_fields")
-        if update_fields is None or {"amount", "currency", "announced_on"} & set(update_fields):
-            self.convert()
-        with transaction.atomic():
-            super().save(*args, **kwargs)
-            if update_fields is None:
-                self.refresh_status()
 
     def derived_values(self) -> dict[str, Any]:
         """Status, money received and overpayment, computed from the database rows."""
@@ -371,12 +371,12 @@ class Instalment(models.Model):
     def __str__(self) -> str:
         return f"{self.amount} {self.pledge.currency} {self.due_on:%d.%m.%Y}"
 
+    def get_absolute_url(self) -> str:
+        return reverse("donors:pledge-detail", args=[self.pledge_id])
+
     @property
     def amount_usd(self) -> Decimal:
         return to_usd(self.amount, self.pledge.rate_to_usd)
-
-    def get_absolute_url(self) -> str:
-        return reverse("donors:pledge-detail", args=[self.pledge_id])
 
 
 class Payment(models.Model):
@@ -423,6 +423,12 @@ class Payment(models.Model):
     def __str__(self) -> str:
         return f"{self.amount} {self.currency} {self.value_date:%d.%m.%Y}"
 
+    def save(self, *args, **kwargs) -> None:
+        with transaction.atomic():
+            self.convert()
+            super().save(*args, **kwargs)
+            self.pledge.refresh_status()
+
     def get_absolute_url(self) -> str:
         return reverse("donors:pledge-detail", args=[self.pledge_id])
 
@@ -445,12 +451,6 @@ class Payment(models.Model):
             if self.pledge.closure == Closure.CANCELLED:
                 raise ValidationError(_("The pledge is cancelled; no payment can be recorded against it."))
             self.convert()
-
-    def save(self, *args, **kwargs) -> None:
-        with transaction.atomic():
-            self.convert()
-            super().save(*args, **kwargs)
-            self.pledge.refresh_status()
 
 
 class Agreement(models.Model):
@@ -477,17 +477,17 @@ class Agreement(models.Model):
     def __str__(self) -> str:
         return self.reference
 
+    def save(self, *args, **kwargs) -> None:
+        with transaction.atomic():
+            super().save(*args, **kwargs)
+            self.pledge.refresh_status()
+
     def get_absolute_url(self) -> str:
         return reverse("donors:pledge-detail", args=[self.pledge_id])
 
     def clean(self) -> None:
         if self.start_on and self.end_on and self.end_on < self.start_on:
             raise ValidationError({"end_on": _("The end cannot be before the start.")})
-
-    def save(self, *args, **kwargs) -> None:
-        with transaction.atomic():
-            super().save(*args, **kwargs)
-            self.pledge.refresh_status()
 
 
 def attachment_path(instance: AgreementAttachment, filename: str) -> str:
@@ -550,6 +550,12 @@ class ReportingObligation(models.Model):
     def __str__(self) -> str:
         return f"{self.get_kind_display()} ({self.due_on:%d.%m.%Y})"
 
+    def save(self, *args, **kwargs) -> None:
+        self.status = self.derived_status()
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "status"}
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self) -> str:
         return reverse("donors:pledge-detail", args=[self.agreement.pledge_id])
 
@@ -567,12 +573,6 @@ class ReportingObligation(models.Model):
         if self.due_on < timezone.localdate():
             return ObligationStatus.OVERDUE
         return ObligationStatus.DUE
-
-    def save(self, *args, **kwargs) -> None:
-        self.status = self.derived_status()
-        if kwargs.get("update_fields") is not None:
-            kwargs["update_fields"] = {*kwargs["update_fields"], "status"}
-        super().save(*args, **kwargs)
 
 
 class BudgetLine(models.Model):

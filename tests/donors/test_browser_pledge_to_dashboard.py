@@ -17,7 +17,9 @@ def read_gap(page) -> Decimal:
     return Decimal(page.get_by_test_id("gap").inner_text().strip().replace(",", "").replace("\xa0", ""))
 
 
-def test_donor_relations_record_a_conference_pledge_and_a_euro_payment(page, browser_login, donor_relations, conference):
+def test_donor_relations_record_a_conference_pledge_and_a_euro_payment(
+    page, browser_login, donor_relations, conference
+):
     DonorFactory(name="Government of Germany")
     make_rate("EUR", date(2026, 4, 20), "1.0800")
     make_rate("EUR", date(2026, 6, 1), "1.1000")

@@ -26,22 +26,25 @@ def sql_decimal(query: str, params: list) -> Decimal:
     return Decimal(str(value or 0)).quantize(Decimal("0.01"))
 
 
-SIGNED = "EXISTS (SELECT 1 FROM donors_agreement a WHERE a.pledge_id = pl.id AND a.signed_on IS NOT NULL)"
-COMMITTED = f"""
+COMMITTED = """
     SELECT SUM(ROUND(i.amount * pl.rate_to_usd, 2)) FROM donors_instalment i
     JOIN donors_pledge pl ON pl.id = i.pledge_id
-    WHERE i.due_on BETWEEN %s AND %s AND pl.closure = '' AND pl.archived_at IS NULL AND {SIGNED}
+    WHERE i.due_on BETWEEN %s AND %s AND pl.closure = '' AND pl.archived_at IS NULL
+      AND EXISTS (SELECT 1 FROM donors_agreement a
+                  WHERE a.pledge_id = pl.id AND a.signed_on IS NOT NULL)
 """
 RECEIVED = """
     SELECT SUM(pay.amount_usd) FROM donors_payment pay JOIN donors_pledge pl ON pl.id = pay.pledge_id
     WHERE pay.value_date BETWEEN %s AND %s AND pl.archived_at IS NULL
 """
-FUNDED = f"""
+FUNDED = """
     SELECT SUM(CASE WHEN c > r THEN c ELSE r END) FROM (
       SELECT
         COALESCE((SELECT SUM(ROUND(i.amount * pl.rate_to_usd, 2)) FROM donors_instalment i
                   WHERE i.pledge_id = pl.id AND i.due_on BETWEEN %s AND %s
-                  AND pl.closure = '' AND {SIGNED}), 0) AS c,
+                  AND pl.closure = ''
+                  AND EXISTS (SELECT 1 FROM donors_agreement a
+                              WHERE a.pledge_id = pl.id AND a.signed_on IS NOT NULL)), 0) AS c,
         COALESCE((SELECT SUM(pay.amount_usd) FROM donors_payment pay
                   WHERE pay.pledge_id = pl.id AND pay.value_date BETWEEN %s AND %s), 0) AS r
       FROM donors_pledge pl WHERE pl.archived_at IS NULL

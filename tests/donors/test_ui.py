@@ -78,7 +78,9 @@ def test_a_payment_in_euros_is_recorded_through_the_form(client_for, donor_relat
     assert response.status_code == 302
     payment = Payment.objects.get()
     assert (payment.amount_usd, payment.rate_to_usd, payment.recorded_by) == (
-        Decimal("440.00"), Decimal("1.1"), donor_relations
+        Decimal("440.00"),
+        Decimal("1.1"),
+        donor_relations,
     )
     pledge.refresh_from_db()
     assert pledge.status == PledgeStatus.PARTIALLY_PAID
@@ -88,8 +90,13 @@ def test_money_changes_keep_history(client_for, donor_relations, eur_rates):
     pledge = make_pledge(amount="1000.00", currency="EUR", schedule=[(date(2026, 12, 1), "1000.00")])
     client = client_for(donor_relations)
     data = pledge_post(pledge.donor, amount="1200.00", parts=("1200.00",))
-    data.update({"instalments-INITIAL_FORMS": "1", "instalments-0-id": pledge.instalments.get().pk,
-                 "instalments-0-pledge": pledge.pk})
+    data.update(
+        {
+            "instalments-INITIAL_FORMS": "1",
+            "instalments-0-id": pledge.instalments.get().pk,
+            "instalments-0-pledge": pledge.pk,
+        }
+    )
     response = client.post(reverse("donors:pledge-update", args=[pledge.pk]), data)
     assert response.status_code == 302, response.context["form"].errors if response.context else ""
     amounts = set(pledge.history.values_list("amount", flat=True))
