@@ -14,7 +14,9 @@ approving at once produce one approval and one clear refusal.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import contextlib
+from collections.abc import Callable, Iterator
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -34,6 +36,19 @@ COORDINATOR = "coordinator"
 SYSTEM = "system"
 
 APPROVE_PERMISSION = "operations.approve_jointoperation"
+
+# Off only while loading demo data, which would otherwise mail every demo user.
+_notifications_on: ContextVar[bool] = ContextVar("operations_notifications_on", default=True)
+
+
+@contextlib.contextmanager
+def notifications_suppressed() -> Iterator[None]:
+    """Fire transitions without e-mail (demo data); the log is written as always."""
+    token = _notifications_on.set(False)
+    try:
+        yield
+    finally:
+        _notifications_on.reset(token)
 
 
 # --- errors ------------------------------------------------------------------------
@@ -351,7 +366,7 @@ def _apply(op: JointOperation, t: Transition, user: Any, comment: str) -> Transi
         by=user if getattr(user, "pk", None) else None,
         comment=comment,
     )
-    if t.notify:
+    if t.notify and _notifications_on.get():
         notify_transition.delay_on_commit(log.pk)
     return log
 
