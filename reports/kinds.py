@@ -44,6 +44,8 @@ CLASSIFICATION_LABELS = {
     "secret": gettext_lazy("Secret"),
 }
 MAX_PERIOD_DAYS = 366 * 10
+# Centre roles who may ask for funding figures (the issue: donor relations and coordinators).
+FUNDING_ROLES = (Role.DONOR_RELATIONS, Role.COORDINATOR)
 ITERATOR_CHUNK = 2000
 
 
@@ -574,8 +576,115 @@ class OperationsSummary(BaseKind):
         return _("Joint operations summary")
 
 
+# --- donors -----------------------------------------------------------------------------------
+
+
+class FundingForm(PeriodForm):
+    """The years the period touches count; states do not apply to funding."""
+
+    def to_parameters(self) -> dict[str, Any]:
+        params = super().to_parameters()
+        params["states"] = []
+        return params
+
+
+class FundingStatus(BaseKind):
+    """Pledged, committed, received and outstanding by donor and year, and the year's gap.
+
+    Committed, received and the gap are the donors dashboard's own figures
+    (donors.dashboard.funding_summary, OCHA FTS rules), for the years the period
+    touches; pledged is the USD value (at the pledge's rate) of the instalments
+    due in the year. Only donor relations and coordinators may ask for it, and it
+    holds only what `visible_to` gives them (coordinators do not see confidential
+    donors).
+    """
+
+    code = ReportKind.FUNDING_STATUS
+    source_models = ("donors.Donor", "donors.Pledge", "donors.Instalment", "donors.Payment", "donors.BudgetLine")
+    roles = FUNDING_ROLES
+    form_class = FundingForm
+    chart_title = gettext_lazy("Received (USD) by donor")
+
+    def columns(self) -> list[str]:
+        return [
+            _("Year"),
+            _("Donor"),
+            _("Pledged (USD)"),
+            _("Committed (USD)"),
+            _("Received (USD)"),
+            _("Outstanding (USD)"),
+            _("Requirement (USD)"),
+            _("Gap (USD)"),
+        ]
+
+    def _years(self, params: Params) -> range:
+        return range(params.date_from.year, params.date_to.year + 1)
+
+    def _pledged(self, user, year: int) -> dict[str, Decimal]:
+        from donors.money import to_usd
+
+        Instalment = apps.get_model("donors", "Instalment")
+        Pledge = apps.get_model("donors", "Pledge")
+        pledges = Pledge.objects.visible_to(user).filter(archived_at__isnull=True)
+        totals: dict[str, Decimal] = {}
+        for donor, amount, rate in (
+            Instalment.objects.visible_to(user)
+            .filter(pledge__in=pledges.values("pk"), due_on__year=year)
+            .values_list("pledge__donor__name", "amount", "pledge__rate_to_usd")
+            .iterator(chunk_size=ITERATOR_CHUNK)
+        ):
+            totals[donor] = totals.get(donor, Decimal("0")) + to_usd(amount, rate)
+        return totals
+
+    def _rows(self, user, params: Params) -> list[list[Any]]:
+        from donors.dashboard import funding_summary
+        from donors.money import cents
+
+        rows: list[list[Any]] = []
+        for year in self._years(params):
+            summary = funding_summary(user, year)
+            pledged = self._pledged(user, year)
+            by_donor = {d["name"]: d for d in summary["by_donor"]}
+            zero = Decimal("0")
+            for name in sorted(set(pledged) | set(by_donor)):
+                d = by_donor.get(name, {})
+                p, c, r = pledged.get(name, zero), d.get("committed", zero), d.get("received", zero)
+                rows.append([year, name, cents(p), cents(c), cents(r), cents(max(p - r, zero)), None, None])
+            t = summary["totals"]
+            rows.append(
+                [
+                    year,
+                    _("All donors"),
+                    cents(sum(pledged.values(), zero)),
+                    t["committed"],
+                    t["received"],
+                    cents(max(sum(pledged.values(), zero) - t["received"], zero)),
+                    t["requirement"],
+                    t["gap"],
+                ]
+            )
+        return rows
+
+    def count(self, user, params: Params) -> int:
+        return len(self._rows(user, params))
+
+    def rows(self, user, params: Params) -> Iterator[list[Any]]:
+        yield from self._rows(user, params)
+
+    def chart_point(self, row: list[Any]) -> tuple[str, float] | None:
+        return None if row[6] is not None else (row[1], float(row[4]))
+
+    def period_text(self, params: Params) -> str:
+        years = self._years(params)
+        return str(years[0]) if len(years) == 1 else f"{years[0]}–{years[-1]}"
+
+    def title(self, params: Params) -> str:
+        return _("Funding status")
+
+
 KINDS: dict[str, BaseKind] = {
-    kind.code: kind for kind in (SeizureStatistics(), SeizureRegister(), RFICompliance(), OperationsSummary())
+    kind.code: kind
+    for kind in (SeizureStatistics(), SeizureRegister(), RFICompliance(), OperationsSummary(), FundingStatus())
 }
 
 
@@ -587,7 +696,3 @@ def get_kind(code: str) -> BaseKind:
 def kinds_for(user) -> list[BaseKind]:
     """The kinds this user may request now."""
     return [kind for kind in KINDS.values() if kind.may_request(user)]
-
-
-# Centre roles who may ask for funding figures (the issue: donor relations and coordinators).
-FUNDING_ROLES = (Role.DONOR_RELATIONS, Role.COORDINATOR)

@@ -1,6 +1,7 @@
 """The build task's guarantees (idempotent, retries, failures) and retention of files."""
 
 import datetime as dt
+import itertools
 from pathlib import Path
 
 import pytest
@@ -83,7 +84,7 @@ def test_progress_is_saved_at_least_every_five_percent(officer_kz, kz, monkeypat
     report.refresh_from_db()
     assert report.row_count == 100 and report.progress == 100
     steps = [0, *seen, 100]
-    assert max(b - a for a, b in zip(steps, steps[1:], strict=False)) <= 5
+    assert max(b - a for a, b in itertools.pairwise(steps)) <= 5
     assert seen == sorted(seen)
 
 
