@@ -159,3 +159,20 @@ def test_every_page_renders_for_donor_relations(client_for, donor_relations, eur
         "/",
     ]:
         assert client.get(url).status_code == 200, url
+
+
+def test_the_pages_speak_russian(client_for, donor_relations):
+    from django.utils import translation
+
+    with translation.override("ru"):
+        assert translation.gettext("Funding dashboard") == "Панель финансирования"
+    client = client_for(donor_relations)
+    client.cookies["django_language"] = "ru"
+    body = client.get(reverse("donors:dashboard"), HTTP_ACCEPT_LANGUAGE="ru").content.decode()
+    assert "Дефицит" in body
+    assert "Панель финансирования" in body
+
+
+def test_the_home_page_shows_the_funding_panels(client_for, donor_relations, officer_kz):
+    assert b"Funding dashboard" in client_for(donor_relations).get("/").content
+    assert b"Funding dashboard" not in client_for(officer_kz).get("/").content
