@@ -18,10 +18,11 @@ class IntelRecordFilterSet(django_filters.FilterSet):
     created_after = django_filters.DateFilter(field_name="created_at", lookup_expr="date__gte", label=_("From"))
     created_before = django_filters.DateFilter(field_name="created_at", lookup_expr="date__lte", label=_("To"))
     tlp = django_filters.ChoiceFilter(choices=TLP.choices, label=_("TLP"))
+    inbox = django_filters.BooleanFilter(method="filter_inbox", label=_("Only records from other states"))
 
     class Meta:
         model = IntelRecord
-        fields = ["q", "kind", "state", "substance", "created_after", "created_before", "tlp", "status"]
+        fields = ["q", "kind", "state", "substance", "created_after", "created_before", "tlp", "status", "inbox"]
 
     def filter_q(self, queryset, name, value):
         return queryset.search(value)
@@ -29,3 +30,9 @@ class IntelRecordFilterSet(django_filters.FilterSet):
     def filter_substance(self, queryset, name, value):
         # EXISTS rather than a join: one row per record however many items match.
         return queryset.filter(Exists(SeizureItem.objects.filter(seizure__record=OuterRef("pk"), substance=value)))
+
+    def filter_inbox(self, queryset, name, value):
+        user = getattr(self.request, "user", None)
+        if value and user is not None and user.state_id:
+            return queryset.exclude(originating_state_id=user.state_id)
+        return queryset

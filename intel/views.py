@@ -72,7 +72,7 @@ class RecordListView(VisibleQuerysetMixin, ListView):
         return qs
 
     def get_queryset(self):
-        qs = self.scoped(super().get_queryset()).with_unread(self.request.user)
+        qs = self.scoped(super().get_queryset()).defer("body", "search_vector").with_unread(self.request.user)
         self.filter_form = RecordFilterForm(self.request.GET or None)
         qs = IntelRecordFilterSet(self.request.GET, queryset=qs).qs
         return qs.order_by("-created_at", "-id")
@@ -89,7 +89,9 @@ class RecordListView(VisibleQuerysetMixin, ListView):
             try:
                 stamp, _sep, pk = after.rpartition("_")
                 ts = datetime.fromisoformat(stamp)
-                qs = qs.filter(Q(created_at__lt=ts) | Q(created_at=ts, id__lt=int(pk)))
+                # A range on the indexed created_at, then the tie-break: an OR of
+                # the two conditions would keep PostgreSQL off the index.
+                qs = qs.filter(created_at__lte=ts).exclude(Q(created_at=ts) & Q(id__gte=int(pk)))
             except ValueError as exc:
                 raise Http404 from exc
         size = self.get_page_size()

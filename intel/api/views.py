@@ -69,6 +69,9 @@ class _RecordBase(VisibleViewSetMixin, viewsets.GenericViewSet):
 
     def get_queryset(self):
         qs = super().get_queryset()
+        if self.action == "list":
+            # A list row shows neither the body nor the search vector: do not fetch them.
+            return qs.defer("body", "search_vector")
         if self.action != "list":
             qs = qs.select_related(*self.detail_select).prefetch_related(*self.detail_prefetch)
         return qs

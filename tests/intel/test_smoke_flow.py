@@ -38,3 +38,10 @@ def test_the_ui_pages_render(client_for, officer_kz, officer_uz, make_seizure, u
     for name in ("intel:seizure-create", "intel:rfi-create", "intel:record-create"):
         assert c.get(reverse(name)).status_code == 200
     assert c.get(record.get_absolute_url()).status_code == 200
+
+
+def test_list_rows_carry_the_detail_url(api_for, officer_kz, make_record):
+    record = make_record(officer_kz)
+    row = api_for(officer_kz).get("/api/v1/intel/records/").json()["results"][0]
+    assert row["url"] == f"http://testserver/api/v1/intel/records/{record.pk}/"
+    assert row["originating_state"] == "KZ" and row["evaluation"] == "B2"
