@@ -52,6 +52,8 @@ class PledgeSerializer(serializers.ModelSerializer):
     donor = VisiblePrimaryKeyRelatedField(queryset=Donor.objects.filter(archived_at__isnull=True))
     event = VisiblePrimaryKeyRelatedField(queryset=PledgingEvent.objects.all(), required=False, allow_null=True)
     instalments = InstalmentSerializer(many=True)
+    # Declared here so that "eur" is upper-cased before the ISO 4217 check.
+    currency = serializers.CharField(max_length=3, required=False, default="USD")
 
     class Meta:
         model = Pledge
@@ -160,6 +162,7 @@ class CloseSerializer(serializers.Serializer):
 class PaymentSerializer(serializers.ModelSerializer):
     url = serializers.HyperlinkedIdentityField(view_name="api:payment-detail")
     pledge = VisiblePrimaryKeyRelatedField(queryset=Pledge.objects.all())
+    currency = serializers.CharField(max_length=3)
 
     class Meta:
         model = Payment
@@ -181,7 +184,12 @@ class PaymentSerializer(serializers.ModelSerializer):
         read_only_fields = ["rate_to_usd", "amount_usd", "pledge_rate_to_usd", "pledge_amount", "created_at"]
 
     def validate_currency(self, value: str) -> str:
-        return value.strip().upper()
+        value = value.strip().upper()
+        try:
+            validate_currency(value)
+        except DjangoValidationError as exc:
+            raise serializers.ValidationError(exc.messages) from exc
+        return value
 
     def validate(self, attrs):
         probe = Payment(**attrs)
