@@ -45,3 +45,19 @@ def test_list_rows_carry_the_detail_url(api_for, officer_kz, make_record):
     row = api_for(officer_kz).get("/api/v1/intel/records/").json()["results"][0]
     assert row["url"] == f"http://testserver/api/v1/intel/records/{record.pk}/"
     assert row["originating_state"] == "KZ" and row["evaluation"] == "B2"
+
+
+def test_the_pages_speak_russian(client_for, officer_kz, officer_uz, make_seizure, uz, make_record):
+    from django.utils import translation
+
+    record = make_seizure(officer_kz, recipients=[uz], identifiers=[{"kind": "plate", "value": "01KZ777ABA"}])
+    make_record(officer_kz, identifiers=[{"kind": "plate", "value": "01KZ777ABA"}])
+    c = client_for(officer_uz)
+    c.cookies["django_language"] = "ru"
+    page = c.get(record.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="ru").content.decode()
+    assert "Связанные идентификаторы" in page
+    assert "Героин" in page
+    assert "у государства Казахстан: 1 запись" in page
+    with translation.override("ru"):
+        inbox = c.get("/intel/", HTTP_ACCEPT_LANGUAGE="ru").content.decode()
+    assert "Входящие" in inbox
