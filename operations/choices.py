@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class OperationType(models.TextChoices):
@@ -12,30 +13,30 @@ class OperationType(models.TextChoices):
 
 
 class Status(models.TextChoices):
-    DRAFT = "draft", _("Draft")
-    PROPOSED = "proposed", _("Proposed")
-    AWAITING_APPROVAL = "awaiting_approval", _("Awaiting approval")
-    APPROVED = "approved", _("Approved")
-    ACTIVE = "active", _("Active")
-    SUSPENDED = "suspended", _("Suspended")
-    COMPLETED = "completed", _("Completed")
-    CLOSED = "closed", _("Closed")
-    REJECTED = "rejected", _("Rejected")
-    CANCELLED = "cancelled", _("Cancelled")
+    DRAFT = "draft", pgettext_lazy("operation status", "Draft")
+    PROPOSED = "proposed", pgettext_lazy("operation status", "Proposed")
+    AWAITING_APPROVAL = "awaiting_approval", pgettext_lazy("operation status", "Awaiting approval")
+    APPROVED = "approved", pgettext_lazy("operation status", "Approved")
+    ACTIVE = "active", pgettext_lazy("operation status", "Active")
+    SUSPENDED = "suspended", pgettext_lazy("operation status", "Suspended")
+    COMPLETED = "completed", pgettext_lazy("operation status", "Completed")
+    CLOSED = "closed", pgettext_lazy("operation status", "Closed")
+    REJECTED = "rejected", pgettext_lazy("operation status", "Rejected")
+    CANCELLED = "cancelled", pgettext_lazy("operation status", "Cancelled")
 
 
 class ParticipantRole(models.TextChoices):
-    LEAD = "lead", _("Lead")
-    PARTICIPANT = "participant", _("Participant")
-    TRANSIT = "transit", _("Transit")
-    OBSERVER = "observer", _("Observer")
+    LEAD = "lead", pgettext_lazy("participant role", "Lead")
+    PARTICIPANT = "participant", pgettext_lazy("participant role", "Participant")
+    TRANSIT = "transit", pgettext_lazy("participant role", "Transit")
+    OBSERVER = "observer", pgettext_lazy("participant role", "Observer")
 
 
 class Consent(models.TextChoices):
-    PENDING = "pending", _("Pending")
-    GRANTED = "granted", _("Granted")
-    REFUSED = "refused", _("Refused")
-    WITHDRAWN = "withdrawn", _("Withdrawn")
+    PENDING = "pending", pgettext_lazy("consent", "Pending")
+    GRANTED = "granted", pgettext_lazy("consent", "Granted")
+    REFUSED = "refused", pgettext_lazy("consent", "Refused")
+    WITHDRAWN = "withdrawn", pgettext_lazy("consent", "Withdrawn")
 
 
 class Substitution(models.TextChoices):

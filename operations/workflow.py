@@ -24,7 +24,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from members.roles import Role
 
@@ -142,7 +142,7 @@ TRANSITIONS: dict[str, Transition] = {
     for t in [
         Transition(
             "propose",
-            gettext_lazy("Propose"),
+            pgettext_lazy("operation transition", "Propose"),
             (Status.DRAFT,),
             Status.PROPOSED,
             frozenset({LEAD}),
@@ -152,7 +152,7 @@ TRANSITIONS: dict[str, Transition] = {
         ),
         Transition(
             "request_approval",
-            gettext_lazy("All states consented"),
+            pgettext_lazy("operation transition", "All states consented"),
             (Status.PROPOSED,),
             Status.AWAITING_APPROVAL,
             frozenset({SYSTEM}),
@@ -160,14 +160,14 @@ TRANSITIONS: dict[str, Transition] = {
         ),
         Transition(
             "consent_lifted",
-            gettext_lazy("Consent lifted"),
+            pgettext_lazy("operation transition", "Consent lifted"),
             (Status.AWAITING_APPROVAL,),
             Status.PROPOSED,
             frozenset({SYSTEM}),
         ),
         Transition(
             "approve",
-            gettext_lazy("Approve"),
+            pgettext_lazy("operation transition", "Approve"),
             (Status.AWAITING_APPROVAL,),
             Status.APPROVED,
             frozenset({COORDINATOR}),
@@ -177,7 +177,7 @@ TRANSITIONS: dict[str, Transition] = {
         ),
         Transition(
             "return_to_draft",
-            gettext_lazy("Return to draft"),
+            pgettext_lazy("operation transition", "Return to draft"),
             (Status.PROPOSED, Status.AWAITING_APPROVAL),
             Status.DRAFT,
             frozenset({COORDINATOR}),
@@ -187,7 +187,7 @@ TRANSITIONS: dict[str, Transition] = {
         ),
         Transition(
             "reject",
-            gettext_lazy("Reject"),
+            pgettext_lazy("operation transition", "Reject"),
             (Status.PROPOSED, Status.AWAITING_APPROVAL),
             Status.REJECTED,
             frozenset({COORDINATOR}),
@@ -197,7 +197,7 @@ TRANSITIONS: dict[str, Transition] = {
         ),
         Transition(
             "start",
-            gettext_lazy("Start"),
+            pgettext_lazy("operation transition", "Start"),
             (Status.APPROVED,),
             Status.ACTIVE,
             frozenset({LEAD, COORDINATOR}),
@@ -205,7 +205,7 @@ TRANSITIONS: dict[str, Transition] = {
         ),
         Transition(
             "suspend",
-            gettext_lazy("Suspend"),
+            pgettext_lazy("operation transition", "Suspend"),
             (Status.ACTIVE,),
             Status.SUSPENDED,
             frozenset({LEAD, COORDINATOR}),
@@ -214,14 +214,14 @@ TRANSITIONS: dict[str, Transition] = {
         ),
         Transition(
             "resume",
-            gettext_lazy("Resume"),
+            pgettext_lazy("operation transition", "Resume"),
             (Status.SUSPENDED,),
             Status.ACTIVE,
             frozenset({LEAD, COORDINATOR}),
         ),
         Transition(
             "complete",
-            gettext_lazy("Complete"),
+            pgettext_lazy("operation transition", "Complete"),
             (Status.ACTIVE,),
             Status.COMPLETED,
             frozenset({LEAD, COORDINATOR}),
@@ -230,7 +230,7 @@ TRANSITIONS: dict[str, Transition] = {
         ),
         Transition(
             "close",
-            gettext_lazy("Close"),
+            pgettext_lazy("operation transition", "Close"),
             (Status.COMPLETED,),
             Status.CLOSED,
             frozenset({COORDINATOR}),
@@ -238,7 +238,7 @@ TRANSITIONS: dict[str, Transition] = {
         ),
         Transition(
             "cancel",
-            gettext_lazy("Cancel"),
+            pgettext_lazy("operation transition", "Cancel"),
             _ALL_OPEN,
             Status.CANCELLED,
             frozenset({LEAD, COORDINATOR}),
