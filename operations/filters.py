@@ -1,6 +1,8 @@
 """Filters of the operation list (UI and API share them)."""
 
 import django_filters
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from django.utils.translation import gettext_lazy as _
 
 from members.models import State
@@ -22,6 +24,7 @@ class JointOperationFilterSet(django_filters.FilterSet):
         model = JointOperation
         fields = ["status", "operation_type", "state", "year", "archived"]
 
+    @extend_schema_field(OpenApiTypes.STR)  # an ISO code, e.g. UZ
     def filter_state(self, queryset, name, value):
         return queryset.with_state(value)
 

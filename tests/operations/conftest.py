@@ -43,10 +43,10 @@ def advance(op, target: str, coordinator):
     """Take an operation along the normal path to `target`, through the workflow."""
     path = [Status.PROPOSED, Status.AWAITING_APPROVAL, Status.APPROVED, Status.ACTIVE, Status.COMPLETED, Status.CLOSED]
     lead = officer_of(op.lead_state)
-    for step in path[: path.index(target) + 1]:
+    op.refresh_from_db()
+    done = path.index(op.status) + 1 if op.status in path else 0
+    for step in path[done : path.index(target) + 1]:
         op.refresh_from_db()
-        if op.status == step:
-            continue
         if step == Status.PROPOSED:
             fire(op, "propose", lead)
         elif step == Status.AWAITING_APPROVAL:
