@@ -1,9 +1,9 @@
 """Filters of the operation list (UI and API share them)."""
 
 import django_filters
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
-from django.utils.translation import gettext_lazy as _
 
 from members.models import State
 
