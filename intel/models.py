@@ -648,6 +648,27 @@ class AccessLog(models.Model):
         )
 
 
+def log_export(user, record_ids, *, ip: str | None = None, detail: str = "") -> int:
+    """Write one `export` access log entry per exported record (bulk, append-only).
+
+    For exports built outside a request (e.g. a report task), pass the IP the
+    request came from when it was queued, if known.
+    """
+    entries = [
+        AccessLog(
+            record_id=pk,
+            user=user,
+            state_id=getattr(user, "state_id", None),
+            action=AccessLog.Action.EXPORT,
+            ip=ip or None,
+            detail=detail[:255],
+        )
+        for pk in record_ids
+    ]
+    AccessLog.objects.bulk_create(entries)
+    return len(entries)
+
+
 class IdempotencyKey(models.Model):
     """The first answer to an API write sent with an Idempotency-Key header."""
 

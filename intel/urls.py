@@ -9,6 +9,7 @@ urlpatterns = [
     path("records/", views.RecordListView.as_view(), name="record-list"),
     path("mine/", views.MyRecordsView.as_view(), name="my-records"),
     path("search/", views.SearchView.as_view(), name="search"),
+    path("export.csv", views.ExportView.as_view(), name="export"),
     path("records/new/", views.RecordCreateView.as_view(), name="record-create"),
     path("seizures/new/", views.SeizureCreateView.as_view(), name="seizure-create"),
     path("rfis/new/", views.RFICreateView.as_view(), name="rfi-create"),

@@ -120,6 +120,55 @@ class RecordListView(VisibleQuerysetMixin, ListView):
         return context
 
 
+class ExportView(RecordListView):
+    """CSV of the filtered list (at most EXPORT_LIMIT rows), markings included; every row is logged."""
+
+    EXPORT_LIMIT = 1000
+
+    def get(self, request, *args, **kwargs):
+        import csv
+
+        from django.http import HttpResponse
+
+        from caricc_portal.net import client_ip
+
+        from .models import log_export
+
+        rows = list(self.get_queryset().select_related("originating_state")[: self.EXPORT_LIMIT])
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = 'attachment; filename="caricc-records.csv"'
+        writer = csv.writer(response)
+        writer.writerow(
+            [
+                _("Reference"),
+                _("Kind"),
+                _("Title"),
+                _("Originating state"),
+                "TLP",
+                _("Handling code"),
+                _("Classification"),
+                _("Evaluation"),
+                _("Date"),
+            ]
+        )
+        for r in rows:
+            writer.writerow(
+                [
+                    r.reference,
+                    r.get_kind_display(),
+                    r.title,
+                    r.originating_state.code,
+                    r.get_tlp_display(),
+                    r.handling_code,
+                    r.get_classification_display(),
+                    r.evaluation_code,
+                    r.created_at.isoformat(),
+                ]
+            )
+        log_export(request.user, [r.pk for r in rows], ip=client_ip(request), detail="csv")
+        return response
+
+
 class InboxView(RecordListView):
     """Records other states shared with mine, unread ones marked."""
 

@@ -64,3 +64,17 @@ def test_the_api_offers_no_write_path(officer_kz, make_record, api_for, client_f
     assert api.put(url, {}, format="json").status_code == 405
     assert api.delete(url).status_code == 405
     assert AccessLog.objects.count() == 1
+
+
+def test_an_export_logs_every_exported_record_and_only_visible_ones(
+    officer_kz, officer_uz, uz, make_record, client_for
+):
+    shared = make_record(officer_kz, recipients=[uz], title="Shared", tlp="RED")
+    hidden = make_record(officer_kz, title="Not shared")
+    response = client_for(officer_uz).get("/intel/export.csv")
+    body = response.content.decode()
+    assert response.status_code == 200 and shared.reference in body and "TLP:RED" in body
+    assert hidden.reference not in body
+    assert list(AccessLog.objects.values_list("record_id", "action", "user__username")) == [
+        (shared.pk, "export", "officer-uz")
+    ]
