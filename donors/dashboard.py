@@ -48,7 +48,8 @@ def funding_summary(user: Any, year: int) -> dict[str, Any]:
         budget_by_category[category] += amount
     requirement = sum(budget_by_category.values(), ZERO)
 
-    pledges = Pledge.objects.visible_to(user).filter(archived_at__isnull=True)
+    # Archived pledges still count: archiving tidies the working lists, it does not undo money.
+    pledges = Pledge.objects.visible_to(user)
     signed = Agreement.objects.filter(pledge=OuterRef("pk"), signed_on__isnull=False)
     info = {
         row["id"]: row

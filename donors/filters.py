@@ -38,10 +38,11 @@ class PledgeFilterSet(django_filters.FilterSet):
     earmark = django_filters.ChoiceFilter(choices=Earmark.choices, label=_("Earmark"))
     currency = django_filters.CharFilter(lookup_expr="iexact", label=_("Currency"))
     year = django_filters.NumberFilter(method="covers_year", label=_("Year covered"))
+    archived = django_filters.BooleanFilter(field_name="archived_at", lookup_expr="isnull", exclude=True)
 
     class Meta:
         model = Pledge
-        fields = ["donor", "event", "status", "earmark", "currency", "overpaid", "year"]
+        fields = ["donor", "event", "status", "earmark", "currency", "overpaid", "year", "archived"]
 
     def covers_year(self, queryset, name, value):
         return queryset.filter(year_from__lte=value, year_to__gte=value)

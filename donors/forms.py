@@ -99,6 +99,14 @@ class PledgeForm(BootstrapMixin, forms.ModelForm):
             self.fields["year_from"].initial = year
             self.fields["year_to"].initial = year
 
+    def clean_currency(self):
+        currency = self.cleaned_data["currency"]
+        # Recorded payments were converted into the pledge's currency: changing it
+        # afterwards would silently make their amounts wrong.
+        if self.instance.pk and currency != self.instance.currency and self.instance.payments.exists():
+            raise forms.ValidationError(_("Payments are recorded against this pledge; its currency cannot change."))
+        return currency
+
 
 class BaseInstalmentFormSet(BaseInlineFormSet):
     """The schedule must add up to the pledge, so that 'paid' means the same in both."""

@@ -305,6 +305,9 @@ class Pledge(models.Model):
     def refresh_status(self) -> None:
         """Recompute the derived fields and instalment states; save only what changed."""
         with transaction.atomic():
+            if self.pk:
+                # Serialise concurrent payments on one pledge (no-op on SQLite).
+                Pledge.objects.select_for_update().filter(pk=self.pk).values_list("pk").first()
             values = self.derived_values()
             changed = [name for name, value in values.items() if getattr(self, name) != value]
             for name, value in values.items():

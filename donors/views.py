@@ -28,7 +28,7 @@ from django.views.generic import CreateView, DetailView, FormView, ListView, Tem
 
 from caricc_portal.views import RestrictedFormMixin, VisibleQuerysetMixin, get_visible_or_404
 
-from .choices import InstalmentStatus, ObligationStatus
+from .choices import InstalmentStatus, ObligationStatus, PledgeStatus
 from .dashboard import funding_summary
 from .filters import DonorFilterSet, PledgeFilterSet
 from .forms import (
@@ -108,7 +108,7 @@ class DonorListView(DonorsAccessMixin, PageSizeMixin, ListView):
     template_name = "donors/donor_list.html"
 
     def get_queryset(self):
-        pledges = Pledge.objects.visible_to(self.request.user).filter(donor=OuterRef("pk"), archived_at__isnull=True)
+        pledges = Pledge.objects.visible_to(self.request.user).filter(donor=OuterRef("pk"))
         qs = (
             super()
             .get_queryset()
@@ -116,6 +116,8 @@ class DonorListView(DonorsAccessMixin, PageSizeMixin, ListView):
                 pledged_usd=_sum_subquery(pledges, "amount_usd"), received_usd=_sum_subquery(pledges, "received_usd")
             )
         )
+        if "archived" not in self.request.GET:
+            qs = qs.filter(archived_at__isnull=True)
         self.filterset = DonorFilterSet(self.request.GET or None, queryset=qs, request=self.request)
         return self.filterset.qs.order_by("name", "id")
 
@@ -170,9 +172,10 @@ class PledgeListView(DonorsAccessMixin, PageSizeMixin, ListView):
     select_related = ("donor", "event")
 
     def get_queryset(self):
-        self.filterset = PledgeFilterSet(
-            self.request.GET or None, queryset=super().get_queryset(), request=self.request
-        )
+        qs = super().get_queryset()
+        if "archived" not in self.request.GET:
+            qs = qs.filter(archived_at__isnull=True)
+        self.filterset = PledgeFilterSet(self.request.GET or None, queryset=qs, request=self.request)
         return self.filterset.qs.order_by("-created_at", "-id")
 
     def get_context_data(self, **kwargs):
@@ -281,6 +284,38 @@ class PledgeCloseView(WriteMixin, View):
         else:
             messages.error(request, _("Choose how to close the pledge and give the reason."))
         return HttpResponseRedirect(pledge.get_absolute_url())
+
+
+class ArchiveView(WriteMixin, View):
+    """Archive or restore a donor or a pledge (POST). Nothing is ever deleted.
+
+    A pledge is archived only once it is finished (paid, cancelled or written
+    off): an open pledge still needs work and belongs on the working lists.
+    """
+
+    def post(self, request, pk):
+        obj = get_visible_or_404(self.model, request.user, pk=pk)
+        restore = request.POST.get("restore") == "1"
+        if not restore and isinstance(obj, Pledge) and obj.status not in FINISHED:
+            messages.error(request, _("Only a paid, cancelled or written-off pledge can be archived."))
+            return HttpResponseRedirect(obj.get_absolute_url())
+        obj.archived_at = None if restore else timezone.now()
+        obj.save(update_fields=["archived_at", "updated_at"])
+        messages.success(request, _("Restored.") if restore else _("Archived."))
+        return HttpResponseRedirect(obj.get_absolute_url())
+
+
+FINISHED = {PledgeStatus.PAID, PledgeStatus.CANCELLED, PledgeStatus.WRITTEN_OFF}
+
+
+class DonorArchiveView(ArchiveView):
+    model = Donor
+    permission_required = "donors.change_donor"
+
+
+class PledgeArchiveView(ArchiveView):
+    model = Pledge
+    permission_required = "donors.change_pledge"
 
 
 class PledgeChildCreateView(WriteMixin, CreateView):

@@ -201,3 +201,48 @@ class PaymentSerializer(serializers.ModelSerializer):
 
     def create(self, validated_data):
         return Payment.objects.create(recorded_by=self.context["request"].user, **validated_data)
+
+
+# --- the funding summary's shape (documentation for the OpenAPI schema) ---------------
+
+
+class _Money(serializers.DecimalField):
+    def __init__(self, **kwargs):
+        super().__init__(max_digits=18, decimal_places=2, **kwargs)
+
+
+class FundingTotalsSerializer(serializers.Serializer):
+    requirement = _Money()
+    committed = _Money()
+    received = _Money()
+    funded = _Money()
+    gap = _Money()
+    surplus = _Money()
+    coverage = serializers.DecimalField(max_digits=7, decimal_places=1, allow_null=True)
+
+
+class FundingBudgetSerializer(serializers.Serializer):
+    category = serializers.CharField()
+    label = serializers.CharField()
+    amount_usd = _Money()
+
+
+class FundingDonorSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    committed = _Money()
+    received = _Money()
+    funded = _Money()
+
+
+class FundingEarmarkSerializer(FundingDonorSerializer):
+    name = None
+    earmark = serializers.CharField()
+    label = serializers.CharField()
+
+
+class FundingSummarySerializer(serializers.Serializer):
+    year = serializers.IntegerField()
+    budget = FundingBudgetSerializer(many=True)
+    by_donor = FundingDonorSerializer(many=True)
+    by_earmark = FundingEarmarkSerializer(many=True)
+    totals = FundingTotalsSerializer()

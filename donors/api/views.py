@@ -15,7 +15,13 @@ from donors.dashboard import funding_summary
 from donors.filters import DonorFilterSet, PaymentFilterSet, PledgeFilterSet
 from donors.models import Donor, Payment, Pledge, may_use_donors
 
-from .serializers import CloseSerializer, DonorSerializer, PaymentSerializer, PledgeSerializer
+from .serializers import (
+    CloseSerializer,
+    DonorSerializer,
+    FundingSummarySerializer,
+    PaymentSerializer,
+    PledgeSerializer,
+)
 
 
 class DonorsAccess(permissions.BasePermission):
@@ -91,7 +97,10 @@ class FundingSummaryView(APIView):
 
     permission_classes = [permissions.IsAuthenticated, DonorsAccess]
 
-    @extend_schema(parameters=[OpenApiParameter("year", int, description="Budget year, e.g. 2026")])
+    @extend_schema(
+        parameters=[OpenApiParameter("year", int, description="Budget year, e.g. 2026")],
+        responses=FundingSummarySerializer,
+    )
     def get(self, request):
         raw = request.query_params.get("year")
         try:

@@ -29,13 +29,13 @@ def sql_decimal(query: str, params: list) -> Decimal:
 COMMITTED = """
     SELECT SUM(ROUND(i.amount * pl.rate_to_usd, 2)) FROM donors_instalment i
     JOIN donors_pledge pl ON pl.id = i.pledge_id
-    WHERE i.due_on BETWEEN %s AND %s AND pl.closure = '' AND pl.archived_at IS NULL
+    WHERE i.due_on BETWEEN %s AND %s AND pl.closure = ''
       AND EXISTS (SELECT 1 FROM donors_agreement a
                   WHERE a.pledge_id = pl.id AND a.signed_on IS NOT NULL)
 """
 RECEIVED = """
     SELECT SUM(pay.amount_usd) FROM donors_payment pay JOIN donors_pledge pl ON pl.id = pay.pledge_id
-    WHERE pay.value_date BETWEEN %s AND %s AND pl.archived_at IS NULL
+    WHERE pay.value_date BETWEEN %s AND %s
 """
 FUNDED = """
     SELECT SUM(CASE WHEN c > r THEN c ELSE r END) FROM (
@@ -47,7 +47,7 @@ FUNDED = """
                               WHERE a.pledge_id = pl.id AND a.signed_on IS NOT NULL)), 0) AS c,
         COALESCE((SELECT SUM(pay.amount_usd) FROM donors_payment pay
                   WHERE pay.pledge_id = pl.id AND pay.value_date BETWEEN %s AND %s), 0) AS r
-      FROM donors_pledge pl WHERE pl.archived_at IS NULL
+      FROM donors_pledge pl
     ) per_pledge
 """
 
