@@ -261,6 +261,13 @@ class IntelRecordGroupObjectPermission(GroupObjectPermissionBase):
         abstract = False
         verbose_name = _("record grant")
         verbose_name_plural = _("record grants")
+        # The list query probes "does one of these groups hold view on this
+        # record?" once per candidate row. Keyed by record first, this index
+        # answers it from the index alone (no heap visit per grant row); guardian's
+        # unique index leads with the group and cannot serve that probe.
+        indexes = [
+            models.Index(fields=["content_object", "permission", "group"], name="intel_grant_probe_idx"),
+        ]
 
 
 class DisseminationRequest(models.Model):
