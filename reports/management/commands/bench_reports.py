@@ -1,0 +1,232 @@
+"""Benchmark: N seizure rows to XLSX through the real build task, timed, with peak memory.
+
+    python manage.py bench_reports [--rows 100000] [--format xlsx] [--max-seconds 30] [--max-rss-mb 300]
+
+Seeds (once) N seizure items in the year 2001, reported by a bench state's
+records shared with that state, for a bench user of that state: the report
+goes through `visible_to` exactly like a real one. The build then runs in a
+fresh child process (`--child`), the same task code a worker runs, so the peak
+resident memory measured (getrusage of that process) is the worker's own and
+not inflated by the seeding. Exits non-zero when a limit is exceeded.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import platform
+import subprocess
+import sys
+import time
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import connection, transaction
+from django.utils import timezone
+
+BENCH_TITLE = "bench-reports"
+BENCH_YEAR = 2001
+ITEMS_PER_RECORD = 4
+SUBSTANCES = ["heroin", "opium", "cannabis_resin", "cannabis_herb", "methamphetamine", "cocaine"]
+UNITS = ["kg", "g", "kg", "l"]
+
+
+class Command(BaseCommand):
+    help = "Time a report of N seizure rows (XLSX by default) and measure the building process's peak memory."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--rows", type=int, default=100_000)
+        parser.add_argument("--format", default="xlsx", choices=["csv", "xlsx", "pdf"])
+        parser.add_argument("--max-seconds", type=float, default=30.0)
+        parser.add_argument("--max-rss-mb", type=float, default=300.0)
+        parser.add_argument("--child", type=int, help=argparse_suppress())
+
+    def handle(self, *args, **options):
+        if options["child"]:
+            return self._child(options["child"])
+        user = self._seed(options["rows"])
+        from reports.choices import ReportKind
+        from reports.models import ReportRequest
+
+        period = {"date_from": f"{BENCH_YEAR}-01-01", "date_to": f"{BENCH_YEAR}-12-31", "states": []}
+        # Created directly (not request_report): the child process builds it, nothing is enqueued.
+        report = ReportRequest.objects.create(
+            kind=ReportKind.SEIZURE_REGISTER, parameters=period, format=options["format"], requested_by=user
+        )
+        started = time.monotonic()
+        child = subprocess.run(  # noqa: S603 - our own interpreter and command
+            [sys.executable, "manage.py", "bench_reports", "--child", str(report.pk)],
+            cwd=settings.BASE_DIR,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        wall = time.monotonic() - started
+        if child.returncode != 0:
+            raise CommandError(f"The build process failed:\n{child.stderr[-3000:]}")
+        figures = json.loads(child.stdout.strip().splitlines()[-1])
+        report.refresh_from_db()
+        size_mb = report.file.size / 1_048_576 if report.file else 0
+        result = {
+            "rows": report.row_count,
+            "format": report.format,
+            "status": report.status,
+            "build_seconds": figures["seconds"],
+            "task_seconds": figures["task_seconds"],
+            "task_cpu_seconds": figures["task_cpu_seconds"],
+            "load_average": [round(x, 2) for x in os.getloadavg()],
+            "cpus": os.cpu_count(),
+            "process_wall_seconds": round(wall, 2),
+            "peak_rss_mb": figures["peak_rss_mb"],
+            "rss_before_task_mb": figures["rss_before_mb"],
+            "file_mb": round(size_mb, 2),
+            "database": connection.vendor,
+            "machine": f"{platform.machine()}, {platform.processor() or '?'}, Python {platform.python_version()}",
+            "date": timezone.now().isoformat(timespec="seconds"),
+        }
+        self.stdout.write(json.dumps(result, indent=2))
+        problems = []
+        if report.status != "succeeded":
+            problems.append(f"status {report.status}: {report.error}")
+        if report.row_count != options["rows"]:
+            problems.append(f"{report.row_count} rows instead of {options['rows']}")
+        if figures["task_seconds"] > options["max_seconds"]:
+            problems.append(f"{figures['task_seconds']:.1f} s > {options['max_seconds']} s")
+        if figures["peak_rss_mb"] > options["max_rss_mb"]:
+            problems.append(f"peak RSS {figures['peak_rss_mb']:.0f} MB > {options['max_rss_mb']} MB")
+        # The benchmark's file is not kept: mark it expired like the daily purge would.
+        from reports.services import purge_expired
+
+        ReportRequest.objects.filter(pk=report.pk).update(expires_at=timezone.now())
+        purge_expired()
+        if problems:
+            raise CommandError("; ".join(problems))
+        self.stdout.write(self.style.SUCCESS("bench_reports: within limits"))
+
+    def _child(self, report_id: int) -> None:
+        """Run the build task in this fresh process, as a worker would, and print figures."""
+        from reports.services import peak_rss_mb
+        from reports.tasks import build_report
+
+        before = peak_rss_mb()
+        cpu_before = _cpu_seconds()
+        started = time.monotonic()
+        result = build_report.apply(args=[report_id]).get()
+        result["task_seconds"] = round(time.monotonic() - started, 3)
+        result["task_cpu_seconds"] = round(_cpu_seconds() - cpu_before, 3)
+        result["rss_before_mb"] = round(before, 1)
+        result["peak_rss_mb"] = round(peak_rss_mb(), 1)
+        self.stdout.write(json.dumps(result))
+
+    def _seed(self, rows: int):
+        """N seizure items in BENCH_YEAR for a bench state; reused when already there."""
+        from intel.models import IntelRecord, IntelRecordGroupObjectPermission, SeizureItem, SeizureReport
+        from intel.vocabularies import kg_equivalent
+        from members.models import State, User
+        from members.sharing import permission_id
+
+        state = State.objects.filter(code="KZ").first()
+        if state is None:
+            state = State(code="KZ", name_en="Kazakhstan", name_ru="Казахстан", status=State.Status.MEMBER)
+            state.save()
+        user = User.objects.filter(username="bench-reports").first()
+        if user is None:
+            user = User(username="bench-reports", state=state)
+            user.set_unusable_password()
+            user.save()
+
+        existing = SeizureItem.objects.filter(seizure__record__title=BENCH_TITLE).count()
+        if existing == rows:
+            return user
+        if existing:
+            raise CommandError(
+                f"{existing} bench items exist, {rows} wanted: use --rows {existing} or a fresh database"
+            )
+        tz = timezone.get_default_timezone()
+        records_needed = -(-rows // ITEMS_PER_RECORD)
+        view = permission_id(IntelRecord, "view")
+        started = time.monotonic()
+        made = 0
+        with transaction.atomic():
+            for batch_start in range(0, records_needed, 5000):
+                n = min(5000, records_needed - batch_start)
+                records = IntelRecord.objects.bulk_create(
+                    [
+                        IntelRecord(
+                            reference=f"BENCHR-{batch_start + i:08d}",
+                            kind="seizure",
+                            title=BENCH_TITLE,
+                            originating_state=state,
+                            author=user,
+                            tlp=["GREEN", "AMBER", "AMBER+STRICT"][(batch_start + i) % 3],
+                            handling_code="H0",
+                            classification="restricted",
+                            source_reliability="B",
+                            information_credibility="2",
+                        )
+                        for i in range(n)
+                    ]
+                )
+                IntelRecordGroupObjectPermission.objects.bulk_create(
+                    [
+                        IntelRecordGroupObjectPermission(content_object=r, group_id=state.group_id, permission_id=view)
+                        for r in records
+                    ]
+                )
+                seizures = SeizureReport.objects.bulk_create(
+                    [
+                        SeizureReport(
+                            record=r,
+                            occurred_at=timezone.make_aware(
+                                dt.datetime(BENCH_YEAR, 1 + (k % 12), 1 + (k % 28), k % 24), tz
+                            ),
+                            country="KZ",
+                            place=f"Checkpoint {k % 50}",
+                            place_type="border",
+                        )
+                        for k, r in enumerate(records, start=batch_start)
+                    ]
+                )
+                items = []
+                for s in seizures:
+                    for p in range(ITEMS_PER_RECORD):
+                        if made >= rows:
+                            break
+                        quantity = Decimal(made % 997 + 1) / Decimal(10)
+                        unit = UNITS[made % len(UNITS)]
+                        items.append(
+                            SeizureItem(
+                                seizure=s,
+                                position=p,
+                                substance=SUBSTANCES[made % len(SUBSTANCES)],
+                                form="powder",
+                                quantity=quantity,
+                                unit=unit,
+                                kg_equivalent=kg_equivalent(quantity, unit),
+                            )
+                        )
+                        made += 1
+                SeizureItem.objects.bulk_create(items, batch_size=5000)
+        # Fresh statistics, as autovacuum would gather them on a live database.
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                for table in ("intel_intelrecord", "intel_intelrecordgroupobjectpermission", "intel_seizurereport"):
+                    cursor.execute(f"ANALYZE {table}")
+                cursor.execute("ANALYZE intel_seizureitem")
+        self.stdout.write(f"seeded {made} seizure items in {time.monotonic() - started:.1f} s")
+        return user
+
+
+def _cpu_seconds() -> float:
+    import resource
+
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def argparse_suppress():
+    import argparse
+
+    return argparse.SUPPRESS
