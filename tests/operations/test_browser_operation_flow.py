@@ -65,3 +65,29 @@ def test_propose_consent_approve(page, browser_login, officer_kz, officer_uz, co
     # The operation now stands on the timeline of planned and running operations.
     page.goto("/operations/timeline/")
     expect(page.get_by_test_id("gantt")).to_contain_text("Silk Thread")
+
+
+def test_dashboard_chart_is_drawn_from_local_assets(page, browser_login, live_server, operation, coordinator, kz):
+    from decimal import Decimal
+
+    from operations.models import ResultSeizure
+
+    ResultSeizure.objects.create(
+        operation=operation,
+        state=kz,
+        seized_on=timezone.localdate(),
+        substance="heroin",
+        quantity=Decimal("12.5"),
+        unit="kg",
+        created_by=coordinator,
+    )
+    errors, outside = [], []
+    page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+    page.on("request", lambda req: None if req.url.startswith(live_server.url) else outside.append(req.url))
+    browser_login(page, coordinator)
+    page.goto("/operations/dashboard/")
+    page.wait_for_function("() => window.Chart && Chart.getChart(document.getElementById('seizure-chart'))")
+    values = page.evaluate("() => Chart.getChart(document.getElementById('seizure-chart')).data.datasets[0].data")
+    assert values == [12.5]
+    assert errors == []
+    assert outside == []
