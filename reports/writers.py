@@ -237,12 +237,15 @@ class PDFWriter(BaseWriter):
         h1 = ParagraphStyle("h1", fontName=bold, fontSize=16, leading=20, spaceAfter=6)
         body = ParagraphStyle("body", fontName=font, fontSize=9, leading=12)
         cell = ParagraphStyle("cell", fontName=font, fontSize=7, leading=9)
+        facts = [
+            (_("Period"), meta.period),
+            (_("Generated at"), meta.generated_text),
+            (_("Requested by"), f"{meta.requested_by} · {meta.reference}"),
+            (_("Markings"), meta.marking_text),
+        ]
         story = [
             Paragraph(escape(meta.title), h1),
-            Paragraph(escape(f"{_('Period')}: {meta.period}"), body),
-            Paragraph(escape(f"{_('Generated at')}: {meta.generated_text}"), body),
-            Paragraph(escape(f"{_('Requested by')}: {meta.requested_by} · {meta.reference}"), body),
-            Paragraph(escape(f"{_('Markings')}: {meta.marking_text}"), body),
+            *[Paragraph(escape(f"{label}: {value}"), body) for label, value in facts],
             Spacer(1, 4 * mm),
             self._chart(font),
             Spacer(1, 4 * mm),
