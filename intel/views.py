@@ -52,6 +52,20 @@ from .models import AccessLog, DisseminationRequest, Identifier, IntelRecord
 from .vocabularies import TLP, RecordKind
 
 
+def state_options() -> list[tuple[str, str]]:
+    """(code, name) of every state in the active language, cached for a minute:
+    the directory changes a few times a year, list pages are opened all day."""
+    from django.core.cache import cache
+    from django.utils.translation import get_language
+
+    key = f"intel:state-options:{get_language()}"
+    options = cache.get(key)
+    if options is None:
+        options = [(s.code, s.name) for s in State.objects.only("code", "name_en", "name_ru").order_by("code")]
+        cache.set(key, options, 60)
+    return options
+
+
 def render_filter_form(form) -> str:
     """The filter bar as HTML, built in Python: a widget template per <select>
     (over a hundred options in all) cost more than the page's database work."""
@@ -63,9 +77,7 @@ def render_filter_form(form) -> str:
         label = format_html('<label class="form-label small" for="{}">{}</label>', bound.id_for_label, bound.label)
         if hasattr(field, "choices"):
             if isinstance(field, forms.ModelChoiceField):
-                options = [("", "---------")] + [
-                    (s.code, s.name) for s in State.objects.only("code", "name_en", "name_ru").order_by("code")
-                ]
+                options = [("", "---------"), *state_options()]
             else:
                 options = [(str(k), str(v)) for k, v in field.choices]
             opts = format_html_join(

@@ -48,9 +48,9 @@ def test_ui_lists_have_constant_query_counts(many, officer_uz, client_for, djang
     client = client_for(officer_uz)
     sep = "&" if "?" in url else "?"
     client.get(url)
-    with django_assert_max_num_queries(12) as ctx10:
+    with django_assert_max_num_queries(11) as ctx10:
         assert client.get(f"{url}{sep}page_size=10").status_code == 200
-    with django_assert_max_num_queries(12) as ctx100:
+    with django_assert_max_num_queries(11) as ctx100:
         page = client.get(f"{url}{sep}page_size=100")
     assert page.status_code == 200
     assert len(page.context["records"]) == 100
