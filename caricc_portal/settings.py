@@ -219,6 +219,13 @@ SECURE_REFERRER_POLICY = "same-origin"
 # --- E-mail ----------------------------------------------------------------
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
+# Absolute links in e-mails (without it, messages carry site-relative paths).
+PORTAL_BASE_URL = env.str("PORTAL_BASE_URL", default="http://127.0.0.1:8000")
+# Donor reminders (donors.tasks.send_reminders): N days before the due date, then
+# every M days after it, at most K times.
+DONORS_REMINDER_DAYS_BEFORE = env.int("DONORS_REMINDER_DAYS_BEFORE", default=7)
+DONORS_REMINDER_EVERY_DAYS = env.int("DONORS_REMINDER_EVERY_DAYS", default=7)
+DONORS_REMINDER_MAX_COUNT = env.int("DONORS_REMINDER_MAX_COUNT", default=5)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="CARICC Portal <portal@caricc.example>")
 
 # --- REST API ---------------------------------------------------------------
