@@ -19,7 +19,7 @@ import logging
 from celery import shared_task
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
-from django.db import InterfaceError, OperationalError, close_old_connections, transaction
+from django.db import InterfaceError, OperationalError, connection, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -105,9 +105,10 @@ def build_report(self, request_id: int) -> dict:
         _finish(report, ReportStatus.FAILED, error=_("The report took longer than the time limit; narrow the period."))
         return {"id": request_id, "status": ReportStatus.FAILED}
     except (OperationalError, InterfaceError) as exc:
-        # A transient database failure: drop the broken connection and let
-        # Celery retry with backoff; after the last retry, say so on the row.
-        close_old_connections()
+        # A transient database failure: drop the connection if it is broken and
+        # let Celery retry with backoff; after the last retry, say so on the row.
+        if not connection.is_usable():
+            connection.close()
         if self.request.retries >= MAX_RETRIES:
             try:
                 _finish(report, ReportStatus.FAILED, error=_("The database was unavailable; please try again."))
