@@ -16,7 +16,6 @@ class OperationsConfig(AppConfig):
     }
     nav_items = [
         (_("Operations"), "operations:operation-list", ["Liaison officer", "Coordinator", "Analyst"]),
-        (_("Operations dashboard"), "operations:dashboard", ["Coordinator", "Analyst"]),
     ]
 
     def home_panels(self, request) -> list[dict]:

@@ -110,6 +110,9 @@ OPERATIONS = [
     ),
 ]
 
+# Route of each demo controlled delivery, state by state.
+ROUTES = {"Northern Route": ["UZ", "KG", "KZ"], "Steppe Wind": ["UZ", "KZ", "RU"], "Old Caravan": ["KZ", "RU"]}
+
 PATH = [Status.PROPOSED, Status.AWAITING_APPROVAL, Status.APPROVED, Status.ACTIVE, Status.COMPLETED, Status.CLOSED]
 
 
@@ -169,7 +172,7 @@ def _results(op, lead):
     today = timezone.localdate()
     for state, substance, quantity, unit in [
         (op.lead_state, "heroin", "42.5", "kg"),
-        (op.participations.exclude(role="lead").first().state, "cannabis_resin", "310", "kg"),
+        (op.participations.exclude(role__in=["lead", "observer"]).first().state, "cannabis_resin", "310", "kg"),
         (op.lead_state, "methamphetamine", "1200", "g"),
     ]:
         ResultSeizure.objects.get_or_create(
@@ -194,7 +197,7 @@ def _delivery(op, states):
             "tracker_identifiers": "GPS-KZ-0471\nGPS-KZ-0472",
         },
     )
-    codes = [op.lead_state.code] + [p.state.code for p in op.participations.exclude(role__in=["lead", "observer"])]
+    codes = ROUTES[op.code_name]
     start = timezone.make_aware(datetime.combine(op.planned_start, time(9, 0)))
     for i, (a, b) in enumerate(pairwise(codes), start=1):
         RouteLeg.objects.get_or_create(

@@ -352,12 +352,7 @@ def _apply(op: JointOperation, t: Transition, user: Any, comment: str) -> Transi
         update_fields.append("actual_end")
     op._change_reason = f"{t.name}: {comment}"[:100]
     op.save(update_fields=update_fields)
-    if "reset_consents" in t.on_fire:
-        op.reset_consents()
-    if "lead_consents" in t.on_fire:
-        # Proposing is the lead state's consent to the version it proposes.
-        lead = op.participations.get(role=ParticipantRole.LEAD)
-        _record_consent(op, lead, user, Consent.GRANTED, "")
+    # The log entry first, so that on the timeline the transition precedes its effects.
     log = TransitionLog.objects.create(
         operation=op,
         transition=t.name,
@@ -366,6 +361,12 @@ def _apply(op: JointOperation, t: Transition, user: Any, comment: str) -> Transi
         by=user if getattr(user, "pk", None) else None,
         comment=comment,
     )
+    if "reset_consents" in t.on_fire:
+        op.reset_consents()
+    if "lead_consents" in t.on_fire:
+        # Proposing is the lead state's consent to the version it proposes.
+        lead = op.participations.get(role=ParticipantRole.LEAD)
+        _record_consent(op, lead, user, Consent.GRANTED, "")
     if t.notify and _notifications_on.get():
         notify_transition.delay_on_commit(log.pk)
     return log

@@ -112,6 +112,9 @@ def test_consent_through_the_page(client_for, operation, officer_kz, officer_uz)
     assert uz.consent == Consent.GRANTED and uz.national_case_reference == "UZ-2026-77"
     operation.refresh_from_db()
     assert operation.status == Status.AWAITING_APPROVAL
+    timeline = client.get(operation.get_absolute_url()).context["timeline"]
+    steps = [e["entry"].transition if e["kind"] == "transition" else e["entry"].state.code for e in timeline]
+    assert steps == ["propose", "KZ", "UZ", "request_approval"]
 
 
 def test_a_material_edit_in_the_form_resets_consents(client_for, operation, officer_kz, coordinator, uz):
