@@ -25,7 +25,7 @@ from django.views.generic import DetailView, ListView, TemplateView
 from caricc_portal.views import VisibleQuerysetMixin, get_visible_or_404
 from intel.vocabularies import Substance
 
-from .choices import ParticipantRole, Status
+from .choices import Consent, ParticipantRole, Status
 from .filters import JointOperationFilterSet
 from .forms import (
     ConsentForm,
@@ -182,17 +182,24 @@ class OperationDetailView(VisibleQuerysetMixin, DetailView):
             total_kg=sum((s.kg_equivalent or Decimal("0")) for s in seizures),
             actions=actions,
             consent_participation=participation,
-            consent_form=ConsentForm(
-                initial={"version": op.version, "national_case_reference": participation.national_case_reference}
-            )
-            if participation
-            else None,
+            consent_form=self._consent_form(op, participation) if participation else None,
             can_edit=can_edit(user, op),
             can_edit_delivery=can_edit_delivery(user, op),
             can_enter_results=can_enter_results(user, op),
             participant_count=sum(1 for p in op.participations.all() if p.role != ParticipantRole.LEAD),
         )
         return context
+
+    @staticmethod
+    def _consent_form(op, participation) -> ConsentForm:
+        """Offer only the decisions that make sense now: withdraw a granted consent, else grant or refuse."""
+        form = ConsentForm(
+            initial={"version": op.version, "national_case_reference": participation.national_case_reference}
+        )
+        granted = participation.consent == Consent.GRANTED and participation.consent_version == op.version
+        field = form.fields["decision"]
+        field.choices = [c for c in field.choices if (c[0] == Consent.WITHDRAWN) == granted]
+        return form
 
 
 class OperationCreateView(LoginRequiredMixin, View):

@@ -9,6 +9,7 @@ from members.models import State
 
 from ..choices import Consent, ParticipantRole
 from ..models import (
+    ConsentLog,
     ControlledDelivery,
     JointOperation,
     OperationResult,
@@ -60,6 +61,15 @@ class TransitionLogSerializer(serializers.ModelSerializer):
     class Meta:
         model = TransitionLog
         fields = ["transition", "from_status", "to_status", "by", "at", "comment"]
+
+
+class ConsentLogSerializer(serializers.ModelSerializer):
+    state = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+
+    class Meta:
+        model = ConsentLog
+        fields = ["state", "decision", "version", "by", "at", "conditions"]
 
 
 class RouteLegSerializer(serializers.ModelSerializer):
@@ -151,12 +161,20 @@ class OperationDetailSerializer(JointOperationSerializer):
     """The detail adds the timeline, the controlled delivery and the results."""
 
     transitions = TransitionLogSerializer(many=True, read_only=True)
+    consent_events = ConsentLogSerializer(many=True, read_only=True)
     controlled_delivery = ControlledDeliverySerializer(read_only=True)
     result = OperationResultSerializer(read_only=True)
     seizures = ResultSeizureSerializer(many=True, read_only=True)
 
     class Meta(JointOperationSerializer.Meta):
-        fields = [*JointOperationSerializer.Meta.fields, "transitions", "controlled_delivery", "result", "seizures"]
+        fields = [
+            *JointOperationSerializer.Meta.fields,
+            "transitions",
+            "consent_events",
+            "controlled_delivery",
+            "result",
+            "seizures",
+        ]
 
 
 class TransitionRequestSerializer(serializers.Serializer):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db.models import Prefetch
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, permissions, status
 from rest_framework.decorators import action
@@ -59,6 +60,8 @@ class JointOperationViewSet(VisibleModelViewSet):
         if self.action == "retrieve":
             qs = qs.select_related("result", "controlled_delivery").prefetch_related(
                 "transitions__by",
+                "consent_events__state",
+                "consent_events__by",
                 "controlled_delivery__legs__from_state",
                 "controlled_delivery__legs__to_state",
                 "seizures__state",
@@ -115,7 +118,7 @@ class JointOperationViewSet(VisibleModelViewSet):
         body = TransitionRequestSerializer(data=request.data)
         if not body.is_valid():
             if "transition" in body.errors and request.data.get("transition"):
-                raise Conflict(f"Unknown transition: {request.data.get('transition')}")
+                raise Conflict(_("Unknown transition: %(name)s.") % {"name": request.data.get("transition")})
             raise exceptions.ValidationError(body.errors)
         try:
             fire(
