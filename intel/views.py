@@ -490,6 +490,7 @@ def record_edit(request, pk: int):
 def respond(request, pk: int):
     """An addressee answers a request for information."""
     record = get_visible_or_404(IntelRecord, request.user, pk=pk, kind=RecordKind.RFI)
+    services.check_addressee(request.user, record.rfi)
     form = RespondForm(
         request.POST or None,
         initial={
