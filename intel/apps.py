@@ -37,7 +37,11 @@ class IntelConfig(AppConfig):
             return []
         panels = []
         if user.state_id:
-            unread = visible.inbox_for(user).with_unread(user).filter(is_read=False, status="active")
+            unread = (
+                visible.exclude(originating_state_id=user.state_id)
+                .with_unread(user)
+                .filter(is_read=False, status="active")
+            )
             panels.append(
                 {
                     "title": _("Information exchange"),
