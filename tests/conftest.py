@@ -298,3 +298,13 @@ def browser_login():
         page.wait_for_url(lambda url: "/accounts/login/" not in url)
 
     return _login
+
+
+def pytest_collection_modifyitems(config, items):
+    """Skip tests marked `postgres` on SQLite (row locks, full-text search...)."""
+    if settings.IS_POSTGRES:
+        return
+    skip = pytest.mark.skip(reason="needs PostgreSQL (set DATABASE_URL)")
+    for item in items:
+        if "postgres" in item.keywords:
+            item.add_marker(skip)
