@@ -376,6 +376,36 @@ class SeizureRegister(BaseKind):
     def chart_point(self, row: list[Any]) -> tuple[str, float] | None:
         return (row[5], float(row[9])) if row[9] is not None else None
 
+    def after_rows(self, report, user, params: Params) -> None:
+        """Log the export of every record listed (DESIGN.md: every export of a record is logged).
+
+        Once per report: a re-run after a crash finds the entries and adds none.
+        """
+        AccessLog = apps.get_model("intel", "AccessLog")
+        detail = f"report #{report.pk}"
+        if AccessLog.objects.filter(user=user, action="export", detail=detail).exists():
+            return
+        record_ids = (
+            _visible_seizure_items(user, params)
+            .order_by()
+            .values_list("seizure__record_id", flat=True)
+            .distinct()
+            .iterator(chunk_size=ITERATOR_CHUNK)
+        )
+        now = timezone.now()
+        batch = []
+        for record_id in record_ids:
+            batch.append(
+                AccessLog(
+                    record_id=record_id, user=user, state_id=user.state_id, action="export", at=now, detail=detail
+                )
+            )
+            if len(batch) >= ITERATOR_CHUNK:
+                AccessLog.objects.bulk_create(batch)
+                batch = []
+        if batch:
+            AccessLog.objects.bulk_create(batch)
+
     def title(self, params: Params) -> str:
         return _("Seizure register")
 

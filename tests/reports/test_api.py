@@ -7,6 +7,8 @@ from tests.reports.conftest import PERIOD
 
 pytestmark = pytest.mark.django_db
 
+API_LIST_QUERIES = 1  # the page itself: no COUNT, no query per row
+
 
 def post(api, **body):
     body = {"kind": "seizure_statistics", "format": "csv", "parameters": PERIOD, **body}
@@ -95,3 +97,20 @@ def test_a_partner_system_with_a_real_token_can_request_a_report(partner_api, se
 
 def test_anonymous_gets_401_or_403(api_client):
     assert api_client.post("/api/v1/reports/", {}, format="json").status_code in (401, 403)
+
+
+@pytest.mark.parametrize("page_size", [10, 100])
+def test_the_api_list_costs_the_same_number_of_queries_at_any_page_size(
+    api_for, officer_kz, page_size, django_assert_num_queries
+):
+    ReportRequest.objects.bulk_create(
+        [
+            ReportRequest(kind="seizure_statistics", parameters=PERIOD, format="csv", requested_by=officer_kz)
+            for _ in range(page_size + 5)
+        ]
+    )
+    api = api_for(officer_kz)
+    api.get("/api/v1/reports/")
+    with django_assert_num_queries(API_LIST_QUERIES):
+        response = api.get("/api/v1/reports/", {"page_size": page_size})
+    assert len(response.json()["results"]) == page_size

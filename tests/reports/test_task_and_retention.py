@@ -147,3 +147,23 @@ def test_a_build_stuck_in_running_past_the_time_limit_is_marked_failed(build, of
     assert tasks.purge_expired_reports.apply().get()["stale_failed"] == 1
     report.refresh_from_db()
     assert report.status == "failed"
+
+
+def test_a_register_logs_the_export_of_each_listed_record_once(build, officer_kz, seizures):
+    from intel.models import AccessLog
+
+    report = build(officer_kz, "seizure_register", PERIOD, "csv")
+    logged = set(AccessLog.objects.filter(action="export", user=officer_kz).values_list("record_id", flat=True))
+    expected = {seizures[k].pk for k in ("kz_own", "kz_shared_uz", "uz_shared_kz")}
+    assert logged == expected
+    assert all(e.detail == f"report #{report.pk}" for e in AccessLog.objects.filter(action="export"))
+    # A re-run (after a crash) adds no second entry.
+    ReportRequest.objects.filter(pk=report.pk).update(status="running")
+    tasks.build_report.apply(args=[report.pk])
+    assert AccessLog.objects.filter(action="export").count() == len(expected)
+
+
+def test_history_keeps_status_changes_not_progress_ticks(build, officer_kz, seizures):
+    report = build(officer_kz)
+    statuses = list(report.history.order_by("history_id").values_list("status", flat=True))
+    assert statuses == ["queued", "running", "succeeded"]
