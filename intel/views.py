@@ -77,7 +77,7 @@ def render_filter_form(form) -> str:
         label = format_html('<label class="form-label small" for="{}">{}</label>', bound.id_for_label, bound.label)
         if hasattr(field, "choices"):
             if isinstance(field, forms.ModelChoiceField):
-                options = [("", "---------"), *state_options()]
+                options = [("", str(_("All"))), *state_options()]
             else:
                 options = [(str(k), str(v)) for k, v in field.choices]
             opts = format_html_join(
