@@ -147,6 +147,9 @@ class BaseKind:
     source_models: tuple[str, ...] = ()
     # Roles that may request it (None: anyone who may request reports).
     roles: tuple[str, ...] | None = None
+    # Offered only to users of a state (who get records through grants) or holders
+    # of this model permission; others would always get an empty report.
+    offered_with_perm: str | None = None
     form_class: type[forms.Form] = PeriodForm
     chart_title = gettext_lazy("Total")
 
@@ -165,6 +168,8 @@ class BaseKind:
 
     def may_request(self, user) -> bool:
         if not self.is_available() or not user.has_perm("reports.add_reportrequest"):
+            return False
+        if self.offered_with_perm and not (user.state_id or user.has_perm(self.offered_with_perm)):
             return False
         return self.roles is None or user.is_superuser or user.has_role(*self.roles)
 
@@ -252,6 +257,7 @@ class SeizureStatistics(BaseKind):
 
     code = ReportKind.SEIZURE_STATISTICS
     source_models = ("intel.IntelRecord", "intel.SeizureReport", "intel.SeizureItem")
+    offered_with_perm = "intel.view_intelrecord"
     chart_title = gettext_lazy("Kilograms equivalent by substance")
 
     def columns(self) -> list[str]:
@@ -304,6 +310,7 @@ class SeizureRegister(BaseKind):
 
     code = ReportKind.SEIZURE_REGISTER
     source_models = SeizureStatistics.source_models
+    offered_with_perm = "intel.view_intelrecord"
     chart_title = gettext_lazy("Kilograms equivalent by substance")
 
     def columns(self) -> list[str]:
@@ -423,6 +430,7 @@ class RFICompliance(BaseKind):
 
     code = ReportKind.RFI_COMPLIANCE
     source_models = ("intel.IntelRecord", "intel.RequestForInformation")
+    offered_with_perm = "intel.view_intelrecord"
     chart_title = gettext_lazy("Answered on time (%) by addressee state")
 
     def columns(self) -> list[str]:
@@ -510,6 +518,7 @@ class OperationsSummary(BaseKind):
 
     code = ReportKind.OPERATIONS_SUMMARY
     source_models = ("operations.JointOperation", "operations.OperationResult", "operations.ResultSeizure")
+    offered_with_perm = "operations.view_jointoperation"
     chart_title = gettext_lazy("Operations by status")
 
     def columns(self) -> list[str]:

@@ -167,3 +167,25 @@ def test_history_keeps_status_changes_not_progress_ticks(build, officer_kz, seiz
     report = build(officer_kz)
     statuses = list(report.history.order_by("history_id").values_list("status", flat=True))
     assert statuses == ["queued", "running", "succeeded"]
+
+
+def test_a_build_past_the_soft_time_limit_fails_with_a_reason_and_leaves_no_file(
+    build, officer_kz, seizures, monkeypatch
+):
+    from celery.exceptions import SoftTimeLimitExceeded
+
+    from reports import kinds
+
+    report = build(officer_kz)
+    ReportRequest.objects.filter(pk=report.pk).update(status="queued", file="")
+
+    def too_slow(self, user, params):
+        yield ["KZ", "Kazakhstan", "2026-01", "Heroin", 1, 1, 1]
+        raise SoftTimeLimitExceeded()
+
+    monkeypatch.setattr(kinds.SeizureStatistics, "rows", too_slow)
+    tasks.build_report.apply(args=[report.pk])
+    report.refresh_from_db()
+    assert report.status == "failed"
+    assert "time limit" in report.error
+    assert not partial_path(report).exists()

@@ -125,3 +125,16 @@ def test_the_list_costs_the_same_number_of_queries_at_any_page_size(
     with django_assert_num_queries(FULL_PAGE_QUERIES):
         response = client.get(reverse("reports:list"), {"page_size": page_size})
     assert len(response.context["object_list"]) == page_size
+
+
+def test_each_role_is_offered_the_kinds_that_can_hold_data_for_it(officer_kz, coordinator, analyst, donor_relations):
+    from reports.kinds import kinds_for
+
+    def codes(user):
+        return {k.code for k in kinds_for(user)}
+
+    everything_but_funding = {"seizure_statistics", "seizure_register", "rfi_compliance", "operations_summary"}
+    assert codes(officer_kz) == everything_but_funding
+    assert codes(coordinator) == everything_but_funding | {"funding_status"}
+    assert codes(analyst) == everything_but_funding
+    assert codes(donor_relations) == {"funding_status"}
