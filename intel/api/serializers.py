@@ -405,6 +405,11 @@ class DisseminationRequestSerializer(serializers.Serializer):
     reason = serializers.CharField()
 
 
+class DisseminationDecisionSerializer(serializers.Serializer):
+    request = serializers.IntegerField(help_text=_("Id of the dissemination request."))
+    approve = serializers.BooleanField()
+
+
 class AccessLogSerializer(serializers.ModelSerializer):
     user = serializers.SlugRelatedField(slug_field="username", read_only=True)
     state = serializers.SlugRelatedField(slug_field="code", read_only=True)

@@ -28,6 +28,7 @@ from intel.vocabularies import RecordKind
 
 from .serializers import (
     AccessLogSerializer,
+    DisseminationDecisionSerializer,
     DisseminationRequestSerializer,
     RecordCreateSerializer,
     RecordDetailSerializer,
@@ -102,6 +103,8 @@ class IntelRecordViewSet(mixins.CreateModelMixin, mixins.ListModelMixin, mixins.
             return ShareSerializer
         if self.action == "request_dissemination":
             return DisseminationRequestSerializer
+        if self.action == "decide_dissemination":
+            return DisseminationDecisionSerializer
         if self.action == "retrieve":
             return RecordDetailSerializer
         return RecordListSerializer
@@ -142,6 +145,24 @@ class IntelRecordViewSet(mixins.CreateModelMixin, mixins.ListModelMixin, mixins.
         except DjangoValidationError as exc:
             raise as_drf_error(exc) from exc
         return Response({"id": req.pk, "status": req.status}, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=DisseminationDecisionSerializer, responses={204: None})
+    @action(detail=True, methods=["post"], url_path="decide-dissemination")
+    def decide_dissemination(self, request, pk=None):
+        """The originator (or a coordinator) approves or declines a recipient's request."""
+        record = self.get_object()
+        data = DisseminationDecisionSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        req = record.dissemination_requests.filter(pk=data.validated_data["request"]).first()
+        if req is None:
+            raise Http404
+        try:
+            services.decide_dissemination(user=request.user, request=req, approve=data.validated_data["approve"])
+        except services.TransitionError as exc:
+            raise Conflict(str(exc)) from exc
+        except DjangoPermissionDenied as exc:
+            raise exceptions.PermissionDenied(str(exc)) from exc
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
     @extend_schema(responses=AccessLogSerializer(many=True))
     @action(detail=True, methods=["get"], url_path="access-log")

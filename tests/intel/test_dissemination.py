@@ -115,3 +115,13 @@ def test_records_cannot_be_deleted_and_edits_keep_history(officer_kz, make_recor
     record.refresh_from_db()
     assert record.status == "archived"
     assert list(record.history.order_by("history_date").values_list("title", flat=True)) == ["Before", "After"]
+
+
+def test_the_api_decides_a_dissemination_request_once(officer_kz, officer_uz, uz, kg, make_record, api_for):
+    record = make_record(officer_kz, recipients=[uz])
+    req = services.request_dissemination(user=officer_uz, record=record, states=[kg], reason="courier is Kyrgyz")
+    url = f"/api/v1/intel/records/{record.pk}/decide-dissemination/"
+    assert api_for(officer_uz).post(url, {"request": req.pk, "approve": True}, format="json").status_code == 403
+    assert api_for(officer_kz).post(url, {"request": req.pk, "approve": True}, format="json").status_code == 204
+    assert shared_codes(record) == ["KG", "KZ", "UZ"]
+    assert api_for(officer_kz).post(url, {"request": req.pk, "approve": False}, format="json").status_code == 409
