@@ -21,8 +21,11 @@ from django.utils.translation import gettext as _
 
 from .kinds import classification_label, tlp_label
 
-DEFAULT_PDF_FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
-DEFAULT_PDF_BOLD_FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf"
+# DejaVu (free licence, reports/fonts/LICENSE) is vendored so PDFs carry Cyrillic
+# on any machine, with no system font package and nothing fetched at run time.
+FONTS_DIR = Path(__file__).resolve().parent / "fonts"
+DEFAULT_PDF_FONT = str(FONTS_DIR / "DejaVuSans.ttf")
+DEFAULT_PDF_BOLD_FONT = str(FONTS_DIR / "DejaVuSans-Bold.ttf")
 
 
 @dataclass
@@ -130,7 +133,7 @@ TLP_COLOURS = {
 
 
 def _pdf_fonts() -> tuple[str, str]:
-    """A font with Cyrillic (DejaVu) when present; ReportLab's Helvetica otherwise."""
+    """The vendored DejaVu fonts (Cyrillic); ReportLab's Helvetica only if they were removed."""
     from reportlab.pdfbase import pdfmetrics
     from reportlab.pdfbase.ttfonts import TTFont
 
