@@ -173,8 +173,9 @@ def _database_url_for_worker() -> str:
 class WorkerProcess:
     """A `celery worker` subprocess on the test database and the real broker."""
 
-    def __init__(self, queues: str = "celery") -> None:
+    def __init__(self, queues: str = "celery", env: dict[str, str] | None = None) -> None:
         self.queues = queues
+        self.extra_env = env or {}
         self.proc: subprocess.Popen | None = None
 
     def start(self) -> WorkerProcess:
@@ -186,6 +187,7 @@ class WorkerProcess:
             "CELERY_BROKER_URL": settings.CELERY_BROKER_URL,
             "PRIVATE_ROOT": str(settings.PRIVATE_ROOT),
             "CONN_MAX_AGE": "0",
+            **self.extra_env,
         }
         self.proc = subprocess.Popen(
             [

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
 from decimal import Decimal
 
 import pytest
@@ -121,20 +120,11 @@ def report_workers(transactional_db, settings):
     app.conf.task_always_eager = False
     app.control.purge()
     started: list[WorkerProcess] = []
-    saved = {k: os.environ.get(k) for k in ("DJANGO_SETTINGS_MODULE", "REPORTS_CHUNK_DELAY")}
 
     def start(chunk_delay: float = 0.0) -> WorkerProcess:
-        # WorkerProcess passes os.environ on to the worker: point it at our settings.
-        os.environ["DJANGO_SETTINGS_MODULE"] = "tests.reports.worker_settings"
-        os.environ["REPORTS_CHUNK_DELAY"] = str(chunk_delay)
-        try:
-            worker = WorkerProcess().start()
-        finally:
-            for key, value in saved.items():
-                if value is None:
-                    os.environ.pop(key, None)
-                else:
-                    os.environ[key] = value
+        worker = WorkerProcess(
+            env={"DJANGO_SETTINGS_MODULE": "tests.reports.worker_settings", "REPORTS_CHUNK_DELAY": str(chunk_delay)}
+        ).start()
         started.append(worker)
         return worker
 
