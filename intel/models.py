@@ -53,14 +53,7 @@ ISO_CODE = RegexValidator(r"^[A-Z]{2}$", _("Enter a two-letter ISO 3166-1 alpha-
 
 
 class IntelRecordQuerySet(ShareableQuerySet):
-    """Records: visibility (inherited), inbox, own records and search."""
-
-    def inbox_for(self, user) -> IntelRecordQuerySet:
-        """Records shared with the user's state by other states (visibility still applies)."""
-        qs = self.visible_to(user)
-        if user.state_id:
-            qs = qs.exclude(originating_state_id=user.state_id)
-        return qs
+    """Records: visibility (inherited), unread markers and search."""
 
     def with_unread(self, user) -> IntelRecordQuerySet:
         """Annotate `is_read`: whether this user has opened the record's page."""
