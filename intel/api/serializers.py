@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
@@ -28,7 +29,12 @@ def as_drf_error(exc: DjangoValidationError) -> serializers.ValidationError:
     return serializers.ValidationError(detail)
 
 
-_DATETIME = serializers.DateTimeField()
+def _iso(value) -> str | None:
+    """What DRF's DateTimeField gives (local time, ISO 8601, "Z" for UTC), without its per-call setup."""
+    if value is None:
+        return None
+    text = timezone.localtime(value).isoformat()
+    return text[:-6] + "Z" if text.endswith("+00:00") else text
 
 
 class RecordListSerializer(serializers.ModelSerializer):
@@ -75,7 +81,7 @@ class RecordListSerializer(serializers.ModelSerializer):
     def to_representation(self, obj):
         if not self.fast_rows:
             return super().to_representation(obj)
-        dt = _DATETIME.to_representation
+        dt = _iso
         return {
             "id": obj.pk,
             "url": self._url_template().replace("{}", str(obj.pk)),
@@ -332,7 +338,7 @@ class RFIListSerializer(RecordListSerializer):
         rfi = obj.rfi
         row.update(
             urgency=rfi.urgency,
-            deadline=_DATETIME.to_representation(rfi.deadline),
+            deadline=_iso(rfi.deadline),
             rfi_status=rfi.status,
             overdue=rfi.is_overdue,
         )

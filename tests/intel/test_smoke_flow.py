@@ -61,3 +61,11 @@ def test_the_pages_speak_russian(client_for, officer_kz, officer_uz, make_seizur
     with translation.override("ru"):
         inbox = c.get("/intel/", HTTP_ACCEPT_LANGUAGE="ru").content.decode()
     assert "Входящие" in inbox
+
+
+def test_fast_list_rows_match_drf_field_output(api_for, officer_kz, make_record):
+    from rest_framework import serializers
+
+    record = make_record(officer_kz)
+    row = api_for(officer_kz).get("/api/v1/intel/records/").json()["results"][0]
+    assert row["created_at"] == serializers.DateTimeField().to_representation(record.created_at)
