@@ -9,7 +9,15 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from intel import services
-from intel.models import AccessLog, Attachment, Identifier, IntelRecord, SeizureItem, SeizureReport
+from intel.models import (
+    AccessLog,
+    Attachment,
+    Identifier,
+    IntelRecord,
+    RequestForInformation,
+    SeizureItem,
+    SeizureReport,
+)
 from intel.vocabularies import RecordKind, RFIStatus, Urgency
 from members.models import Agency, State
 
@@ -78,29 +86,50 @@ class RecordListSerializer(serializers.ModelSerializer):
             cache[name] = "{}".join(absolute.rsplit("/0/", 1)).replace("{}", "/{}/")
         return cache[name]
 
+    # The columns a list row needs: list views fetch exactly these with .values().
+    LIST_COLUMNS = (
+        "id",
+        "reference",
+        "kind",
+        "title",
+        "summary",
+        "originating_state__code",
+        "created_at",
+        "updated_at",
+        "status",
+        *MARKING_FIELDS,
+    )
+
     def to_representation(self, obj):
         if not self.fast_rows:
             return super().to_representation(obj)
-        dt = _iso
+        row = obj if isinstance(obj, dict) else self.as_row(obj)
+        pk = row["id"]
         return {
-            "id": obj.pk,
-            "url": self._url_template().replace("{}", str(obj.pk)),
-            "reference": obj.reference,
-            "kind": obj.kind,
-            "title": obj.title,
-            "summary": obj.summary,
-            "originating_state": obj.originating_state.code,
-            "created_at": dt(obj.created_at),
-            "updated_at": dt(obj.updated_at),
-            "status": obj.status,
-            "tlp": obj.tlp,
-            "handling_code": obj.handling_code,
-            "handling_note": obj.handling_note,
-            "classification": obj.classification,
-            "source_reliability": obj.source_reliability,
-            "information_credibility": obj.information_credibility,
-            "evaluation": obj.evaluation_code,
+            "id": pk,
+            "url": self._url_template().replace("{}", str(pk)),
+            "reference": row["reference"],
+            "kind": row["kind"],
+            "title": row["title"],
+            "summary": row["summary"],
+            "originating_state": row["originating_state__code"],
+            "created_at": _iso(row["created_at"]),
+            "updated_at": _iso(row["updated_at"]),
+            "status": row["status"],
+            "tlp": row["tlp"],
+            "handling_code": row["handling_code"],
+            "handling_note": row["handling_note"],
+            "classification": row["classification"],
+            "source_reliability": row["source_reliability"],
+            "information_credibility": row["information_credibility"],
+            "evaluation": f"{row['source_reliability']}{row['information_credibility']}",
         }
+
+    def as_row(self, obj) -> dict:
+        """A model instance as the dict a `.values(*LIST_COLUMNS)` row would be."""
+        row = {name: getattr(obj, name) for name in self.LIST_COLUMNS if "__" not in name}
+        row["originating_state__code"] = obj.originating_state.code
+        return row
 
 
 class IdentifierSerializer(serializers.ModelSerializer):
@@ -333,14 +362,19 @@ class RFIListSerializer(RecordListSerializer):
     class Meta(RecordListSerializer.Meta):
         fields = [*RecordListSerializer.Meta.fields, "urgency", "deadline", "rfi_status", "overdue"]
 
+    LIST_COLUMNS = (*RecordListSerializer.LIST_COLUMNS, "rfi__urgency", "rfi__deadline", "rfi__status")
+
     def to_representation(self, obj):
         row = super().to_representation(obj)
-        rfi = obj.rfi
+        if isinstance(obj, dict):
+            urgency, deadline, status = obj["rfi__urgency"], obj["rfi__deadline"], obj["rfi__status"]
+        else:
+            urgency, deadline, status = obj.rfi.urgency, obj.rfi.deadline, obj.rfi.status
         row.update(
-            urgency=rfi.urgency,
-            deadline=_iso(rfi.deadline),
-            rfi_status=rfi.status,
-            overdue=rfi.is_overdue,
+            urgency=urgency,
+            deadline=_iso(deadline),
+            rfi_status=status,
+            overdue=RequestForInformation(status=status, deadline=deadline).is_overdue,
         )
         return row
 

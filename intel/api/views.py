@@ -70,12 +70,19 @@ class _RecordBase(VisibleViewSetMixin, viewsets.GenericViewSet):
 
     def get_queryset(self):
         qs = super().get_queryset()
-        if self.action == "list":
-            # A list row shows neither the body nor the search vector: do not fetch them.
-            return qs.defer("body", "search_vector")
         if self.action != "list":
             qs = qs.select_related(*self.detail_select).prefetch_related(*self.detail_prefetch)
         return qs
+
+    def filter_queryset(self, queryset):
+        queryset = super().filter_queryset(queryset)
+        if self.action == "list":
+            # A list row is plain values: exactly the columns it shows (no body, no
+            # tsvector) and no model instances to build, which on a 50-row page
+            # cost about as much as the query itself (docs/performance.md).
+            # The cursor paginator reads its position from dict rows as well.
+            return queryset.values(*self.get_serializer_class().LIST_COLUMNS)
+        return queryset
 
     def perform_create(self, serializer):
         # The services run in a transaction and grant the originator, so the
