@@ -125,7 +125,7 @@ AUTH_USER_MODEL = "members.User"
 AUTHENTICATION_BACKENDS = [
     # Axes first: it refuses a locked-out account before any password is checked.
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "members.backends.PortalModelBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
@@ -158,9 +158,11 @@ AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 # Number of trusted reverse proxies in front of the portal (X-Forwarded-For hops).
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 
-# Sessions: idle timeout via a rolling cookie, absolute lifetime via middleware.
+# Sessions: the idle timeout and the absolute lifetime are enforced by
+# caricc_portal.middleware.SessionLifetimeMiddleware, which renews the cookie at
+# most once a minute instead of saving the session on every request.
 SESSION_COOKIE_AGE = env.int("SESSION_IDLE_TIMEOUT_MINUTES", default=30) * 60
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_SAVE_EVERY_REQUEST = False
 SESSION_ABSOLUTE_LIFETIME = env.int("SESSION_ABSOLUTE_LIFETIME_HOURS", default=12) * 3600
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase
 
 from .roles import Role
-from .sharing import ShareableModel, ShareableQuerySet, forget_user_caches
+from .sharing import ShareableModel, ShareableQuerySet, forget_user_caches, load_user_groups
 
 
 class DirectoryQuerySet(models.QuerySet):
@@ -221,11 +221,9 @@ class User(AbstractUser):
 
     @property
     def role_names(self) -> set[str]:
-        cached = getattr(self, "_role_names", None)
-        if cached is None:
-            cached = set(self.groups.filter(name__in=Role.values).values_list("name", flat=True))
-            self._role_names = cached
-        return cached
+        if getattr(self, "_role_names", None) is None:
+            load_user_groups(self)
+        return self._role_names
 
     def has_role(self, *roles: str) -> bool:
         return bool(self.role_names.intersection(roles))

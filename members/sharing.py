@@ -60,17 +60,37 @@ def permission_id(model: type[models.Model], action: str) -> int:
 
 
 def user_group_ids(user: Any) -> list[int]:
-    """The ids of the user's groups, cached on the user object for one request."""
+    """The ids of the user's groups, cached on the user object for one request.
+
+    The same query fills the role names (members.User.role_names), so a page
+    asks for the user's groups once.
+    """
     cached = getattr(user, "_caricc_group_ids", None)
     if cached is None:
-        cached = list(user.groups.values_list("id", flat=True)) if user.pk else []
-        user._caricc_group_ids = cached
+        load_user_groups(user)
+        cached = user._caricc_group_ids
     return cached
+
+
+def load_user_groups(user: Any) -> None:
+    """Read the user's groups once; cache their ids and the role names among them."""
+    from members.roles import Role
+
+    rows = list(user.groups.values_list("id", "name")) if user.pk else []
+    user._caricc_group_ids = [gid for gid, _name in rows]
+    user._role_names = {name for _gid, name in rows if name in Role.values}
 
 
 def forget_user_caches(user: Any) -> None:
     """Drop every permission cache held on a user object (after a group change)."""
-    for attr in ("_caricc_group_ids", "_perm_cache", "_user_perm_cache", "_group_perm_cache", "_guardian_perms_cache"):
+    for attr in (
+        "_caricc_group_ids",
+        "_role_names",
+        "_perm_cache",
+        "_user_perm_cache",
+        "_group_perm_cache",
+        "_guardian_perms_cache",
+    ):
         if hasattr(user, attr):
             delattr(user, attr)
 
