@@ -318,28 +318,40 @@ class PledgeArchiveView(ArchiveView):
     permission_required = "donors.change_pledge"
 
 
-class PledgeChildCreateView(WriteMixin, CreateView):
-    """Create a row that belongs to a pledge the user may see (payment, agreement)."""
+class ChildCreateView(WriteMixin, CreateView):
+    """Create a row that belongs to a parent the user may see (a pledge's payment, an agreement's file).
+
+    Subclasses set `parent_model` and `parent_field`; the parent is fetched through
+    visible_to (404 outside the user's scope) and is where the user returns.
+    """
 
     template_name = "donors/form.html"
+    parent_model: type = None
+    parent_field = ""
 
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated and may_use_donors(request.user):
-            self.pledge = get_visible_or_404(Pledge, request.user, pk=kwargs["pk"])
+            self.parent = get_visible_or_404(self.parent_model, request.user, pk=kwargs["pk"])
+            setattr(self, self.parent_field, self.parent)
         return super().dispatch(request, *args, **kwargs)
 
     def get_form(self, form_class=None):
         form = super().get_form(form_class)
-        form.instance.pledge = self.pledge
+        setattr(form.instance, self.parent_field, self.parent)
         return form
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["pledge"] = self.pledge
+        context[self.parent_field] = self.parent
         return context
 
     def get_success_url(self):
-        return self.pledge.get_absolute_url()
+        return self.parent.get_absolute_url()
+
+
+class PledgeChildCreateView(ChildCreateView):
+    parent_model = Pledge
+    parent_field = "pledge"
 
 
 class PaymentCreateView(PledgeChildCreateView):
@@ -385,21 +397,9 @@ class AgreementUpdateView(WriteMixin, UpdateView):
     extra_context = {"title": gettext_lazy("Edit agreement")}
 
 
-class AgreementChildCreateView(WriteMixin, CreateView):
-    template_name = "donors/form.html"
-
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and may_use_donors(request.user):
-            self.agreement = get_visible_or_404(Agreement, request.user, pk=kwargs["pk"])
-        return super().dispatch(request, *args, **kwargs)
-
-    def get_form(self, form_class=None):
-        form = super().get_form(form_class)
-        form.instance.agreement = self.agreement
-        return form
-
-    def get_success_url(self):
-        return self.agreement.get_absolute_url()
+class AgreementChildCreateView(ChildCreateView):
+    parent_model = Agreement
+    parent_field = "agreement"
 
 
 class ObligationCreateView(AgreementChildCreateView):
