@@ -10,7 +10,7 @@ STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | 
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/caricc_bench
 BENCH_RECORDS ?= 1000000
 
-.PHONY: install run serve test lint format migrations-check deploy-check bench messages worker beat
+.PHONY: install run test lint format migrations-check deploy-check schema-check bench messages worker beat
 
 $(STAMP): requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -46,6 +46,9 @@ deploy-check: install
 	SECRET_KEY=check-deploy-$$(date +%s)-$$(head -c 32 /dev/urandom | base64 | tr -dc A-Za-z0-9) \
 	ALLOWED_HOSTS=portal.example.org \
 	$(PY) manage.py check --deploy --fail-level WARNING --settings=caricc_portal.settings_production
+
+schema-check: install
+	$(PY) manage.py spectacular --validate --fail-on-warn --file /dev/null
 
 messages: install
 	for app in members intel operations donors reports; do (cd $$app && ../$(VENV)/bin/django-admin makemessages -l ru); done

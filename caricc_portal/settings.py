@@ -255,6 +255,25 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Several apps name a field "status" or "kind"; give each choice set one stable name.
+    "ENUM_NAME_OVERRIDES": {
+        "StateStatusEnum": "members.models.State.Status",
+        "AgencyKindEnum": "members.models.Agency.Kind",
+        "RecordKindEnum": "intel.vocabularies.RecordKind",
+        "RecordStatusEnum": "intel.vocabularies.RecordStatus",
+        "IdentifierKindEnum": "intel.vocabularies.IdentifierKind",
+        "RFIStatusEnum": "intel.vocabularies.RFIStatus",
+        "DisseminationRequestStatusEnum": "intel.models.DisseminationRequest.Status",
+        "AccessActionEnum": "intel.models.AccessLog.Action",
+        "OperationStatusEnum": "operations.choices.Status",
+        "ConsentEnum": "operations.choices.Consent",
+        "PledgeStatusEnum": "donors.choices.PledgeStatus",
+        "InstalmentStatusEnum": "donors.choices.InstalmentStatus",
+        "ObligationKindEnum": "donors.choices.ObligationKind",
+        "ObligationStatusEnum": "donors.choices.ObligationStatus",
+        "ReportKindEnum": "reports.choices.ReportKind",
+        "ReportStatusEnum": "reports.choices.ReportStatus",
+    },
 }
 
 # --- Celery -------------------------------------------------------------------
