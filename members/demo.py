@@ -4,7 +4,7 @@ from datetime import date
 
 from django.contrib.auth.models import Group
 
-from .models import Agency, State, User
+from .models import Agency, Notice, State, User
 from .roles import Role
 
 FOUNDED = date(2009, 3, 22)
@@ -102,3 +102,35 @@ def seed(context: dict) -> None:
         "partner-kz", password, roles=[Role.PARTNER_SYSTEM], state=states["KZ"], first="Partner system", last="KZ"
     )
     context["states"] = states
+    seed_notices(context)
+
+
+NOTICES = [
+    # title, originating state (None: the centre), recipients
+    (
+        "Liaison officers' meeting in Almaty, second week of December",
+        None,
+        MEMBER_CODES,
+        "The centre invites one liaison officer per member state. Agenda and logistics to follow.",
+    ),
+    (
+        "New contact point for customs at the Dostyk crossing",
+        "KZ",
+        ["UZ", "KG", "RU"],
+        "The duty officer of the State Revenue Committee at Dostyk is reachable round the clock.",
+    ),
+]
+
+
+def seed_notices(context: dict) -> None:
+    """A few circulars so the notices page is not empty (idempotent by title)."""
+    users, states = context["users"], context["states"]
+    for title, origin, recipients, body in NOTICES:
+        author = users[f"officer-{origin.lower()}"] if origin else users["coordinator"]
+        notice, created = Notice.objects.get_or_create(
+            title=title, defaults={"body": body, "author": author, "originating_state": states.get(origin)}
+        )
+        if created:
+            notice.share_with([states[c] for c in recipients])
+            if origin:
+                notice.share_with([states[origin]], actions=("view", "change"))
