@@ -178,6 +178,8 @@ USE_TZ = True
 # --- Static and private files --------------------------------------------
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
+# WhiteNoise warns on every start while collectstatic has not run yet.
+STATIC_ROOT.mkdir(exist_ok=True)
 STATICFILES_DIRS = [BASE_DIR / "static"]
 # Private files (attachments, reports) are never under a publicly served path;
 # they leave only through permission-checked views.
