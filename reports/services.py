@@ -148,7 +148,7 @@ def planned_for_whole_results():
     `.iterator()` reads through a server-side cursor, and PostgreSQL plans a
     cursor for its first 10 % of rows (cursor_tuple_fraction = 0.1): nested
     loops that fetch 100,000 seizure rows in 23 s instead of 1 s (measured,
-    see docs/performance-reports.md). A report reads every row, so say so for
+    see docs/performance.md, "Reports"). A report reads every row, so say so for
     the build and put the default back afterwards.
     """
     if connection.vendor != "postgresql":
