@@ -46,6 +46,18 @@ def test_entries_cannot_be_changed_or_deleted(officer_kz, make_record, client_fo
     assert entry.action == "view" and AccessLog.objects.count() == 1
 
 
+@pytest.mark.postgres
+def test_the_database_refuses_raw_sql_changes_too(officer_kz, make_record, client_for):
+    from django.db import DatabaseError, connection, transaction
+
+    record = make_record(officer_kz)
+    client_for(officer_kz).get(record.get_absolute_url())
+    for sql in ("UPDATE intel_accesslog SET action = 'export'", "DELETE FROM intel_accesslog"):
+        with pytest.raises(DatabaseError, match="append-only"), transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(sql)
+    assert AccessLog.objects.get().action == "view"
+
+
 def test_the_admin_is_read_only(admin_user, officer_kz, make_record):
     model_admin = site._registry[AccessLog]
     request = RequestFactory().get("/admin/")
