@@ -173,6 +173,7 @@ LANGUAGES = [("en", _("English")), ("ru", _("Russian"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = env.str("TIME_ZONE", default="Asia/Almaty")
 USE_I18N = True
+FORMAT_MODULE_PATH = ["caricc_portal.formats"]
 USE_TZ = True
 
 # --- Static and private files --------------------------------------------
