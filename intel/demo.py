@@ -76,9 +76,11 @@ def seed(context: dict) -> None:
     kz, uz, kg, ru, tj = (users[f"officer-{c}"] for c in ("kz", "uz", "kg", "ru", "tj"))
 
     for kind, value, note in [
-        (IdentifierKind.PHONE, "0000000000", "placeholder number"),
-        ("", "unknown", "placeholder"),
-        (IdentifierKind.PLATE, "none", "placeholder"),
+        # Values officers type when the real one is not known: matching on them
+        # would link unrelated records.
+        (IdentifierKind.PHONE, "0000000000", "dummy number entered when unknown"),
+        ("", "unknown", "typed when the value is not known"),
+        (IdentifierKind.PLATE, "none", "typed when there is no plate"),
     ]:
         IdentifierStopWord.objects.get_or_create(
             kind=kind, normalised=normalise_identifier(value, kind or None), defaults={"note": note}

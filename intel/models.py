@@ -26,7 +26,7 @@ from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase
 from simple_history.models import HistoricalRecords
 
-from members.models import Agency, State
+from members.models import Agency, ReferenceSequence, State
 from members.sharing import ShareableModel, ShareableQuerySet
 
 from .vocabularies import (
@@ -84,30 +84,6 @@ class IntelRecordQuerySet(ShareableQuerySet):
         if matches_identifier is not None:
             cond |= Exists(matches_identifier)
         return self.filter(cond)
-
-
-class ReferenceCounter(models.Model):
-    """The last reference number issued in a year (CARICC-YYYY-NNNNNN)."""
-
-    year = models.PositiveIntegerField(primary_key=True)
-    last = models.PositiveIntegerField(default=0)
-
-    class Meta:
-        verbose_name = _("reference counter")
-        verbose_name_plural = _("reference counters")
-
-    def __str__(self) -> str:
-        return f"{self.year}: {self.last}"
-
-    @classmethod
-    def next_reference(cls, year: int) -> str:
-        """Issue the next reference of a year; row-locked so two writers never clash."""
-        with transaction.atomic():
-            cls.objects.get_or_create(year=year)
-            counter = cls.objects.select_for_update().get(year=year)
-            counter.last += 1
-            counter.save(update_fields=["last"])
-        return f"CARICC-{year}-{counter.last:06d}"
 
 
 class IntelRecord(ShareableModel):
@@ -197,7 +173,7 @@ class IntelRecord(ShareableModel):
 
     def save(self, *args, **kwargs) -> None:
         if not self.reference:
-            self.reference = ReferenceCounter.next_reference(timezone.localtime(self.created_at).year)
+            self.reference = ReferenceSequence.next_reference("CARICC", timezone.localtime(self.created_at).year, 6)
         super().save(*args, **kwargs)
 
     @property

@@ -303,6 +303,36 @@ class APIToken(models.Model):
         return self.revoked_at is None and self.expires_at > timezone.now()
 
 
+class ReferenceSequence(models.Model):
+    """The last number issued in a series and year, for references such as
+    CARICC-2026-000123 (intel records) or JO-2026-00007 (joint operations)."""
+
+    series = models.CharField(_("series"), max_length=20)
+    year = models.PositiveIntegerField(_("year"))
+    last = models.PositiveIntegerField(_("last number"), default=0)
+
+    class Meta:
+        ordering = ["series", "year"]
+        verbose_name = _("reference sequence")
+        verbose_name_plural = _("reference sequences")
+        constraints = [
+            models.UniqueConstraint(fields=["series", "year"], name="members_refseq_unique_series_year"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.series}-{self.year}: {self.last}"
+
+    @classmethod
+    def next_reference(cls, series: str, year: int, width: int) -> str:
+        """Issue the next reference of a series and year; the row lock means two writers never clash."""
+        with transaction.atomic():
+            cls.objects.get_or_create(series=series, year=year)
+            counter = cls.objects.select_for_update().get(series=series, year=year)
+            counter.last += 1
+            counter.save(update_fields=["last"])
+        return f"{series}-{year}-{counter.last:0{width}d}"
+
+
 class Notice(ShareableModel):
     """A short circular that a state or the centre sends to chosen states.
 

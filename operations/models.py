@@ -13,7 +13,6 @@ transition table in `operations.workflow`, which logs each one.
 
 from __future__ import annotations
 
-import uuid
 from decimal import Decimal
 
 from django.conf import settings
@@ -27,7 +26,7 @@ from guardian.models import GroupObjectPermissionBase
 from simple_history.models import HistoricalRecords
 
 from intel.vocabularies import TLP, Classification, RecordKind, Substance, Unit, kg_equivalent
-from members.models import State
+from members.models import ReferenceSequence, State
 from members.sharing import ShareableModel, ShareableQuerySet
 
 from .choices import Consent, OperationType, ParticipantRole, Status, Substitution
@@ -138,16 +137,10 @@ class JointOperation(ShareableModel):
         return reverse("operations:operation-detail", args=[self.pk])
 
     def save(self, *args, **kwargs) -> None:
-        """Save; a new operation gets its reference JO-<year>-<id> in the same transaction."""
-        if self.pk or self.reference:
-            super().save(*args, **kwargs)
-            return
-        with transaction.atomic():
-            # A unique placeholder until the id is known.
-            self.reference = f"new-{uuid.uuid4().hex[:16]}"
-            super().save(*args, **kwargs)
-            self.reference = f"JO-{timezone.localtime(self.created_at).year}-{self.pk:05d}"
-            type(self).objects.filter(pk=self.pk).update(reference=self.reference)
+        """Save; a new operation gets the next reference of its year, JO-<year>-<n>."""
+        if not self.reference:
+            self.reference = ReferenceSequence.next_reference("JO", timezone.localtime(self.created_at).year, 5)
+        super().save(*args, **kwargs)
 
     # --- participants and grants -------------------------------------------------
 

@@ -14,6 +14,7 @@ so memory stays flat however many rows there are.
 from __future__ import annotations
 
 import datetime as dt
+from abc import ABC, abstractmethod
 from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
@@ -139,7 +140,7 @@ class Params:
 # --- the base class -----------------------------------------------------------------
 
 
-class BaseKind:
+class BaseKind(ABC):
     """What every kind provides. Subclasses set the class attributes and `rows`."""
 
     code: str = ""
@@ -183,16 +184,17 @@ class BaseKind:
     def params(self, raw: dict[str, Any]) -> Params:
         return Params(raw)
 
-    # Subclasses implement the following.
+    @abstractmethod
     def columns(self) -> list[str]:
-        raise NotImplementedError
+        """The header row."""
 
+    @abstractmethod
     def count(self, user, params: Params) -> int:
         """How many rows `rows` will yield (for the progress bar)."""
-        raise NotImplementedError
 
+    @abstractmethod
     def rows(self, user, params: Params) -> Iterator[list[Any]]:
-        raise NotImplementedError
+        """The data rows, streamed from visible_to(user)."""
 
     def markings(self, user, params: Params) -> tuple[str, str]:
         """Highest (TLP, classification) of the records included; ("", "") if unmarked."""
@@ -211,7 +213,7 @@ class BaseKind:
             text += " · " + ", ".join(params.states)
         return text
 
-    def after_rows(self, report, user, params: Params) -> None:
+    def after_rows(self, report, user, params: Params) -> None:  # noqa: B027 - optional hook, most kinds need none
         """Hook run once the file is written (e.g. the access log of an export)."""
 
 

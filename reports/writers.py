@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -58,17 +59,21 @@ class ReportMeta:
         return timezone.localtime(self.generated_at).strftime("%Y-%m-%d %H:%M %Z")
 
 
-class BaseWriter:
+class BaseWriter(ABC):
+    """Writes a report file row by row, in bounded memory."""
+
     def __init__(self, path: Path, meta: ReportMeta) -> None:
         self.path = path
         self.meta = meta
         self.rows = 0
 
+    @abstractmethod
     def write(self, row: list[Any]) -> None:
-        raise NotImplementedError
+        """Append one data row."""
 
+    @abstractmethod
     def close(self) -> None:
-        raise NotImplementedError
+        """Finish the file (charts, footers) and release it."""
 
 
 class CSVWriter(BaseWriter):
