@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import tempfile
 from decimal import Decimal
+from itertools import chain
 
 from django.contrib import messages
 from django.contrib.auth.mixins import PermissionRequiredMixin
@@ -26,7 +27,7 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import CreateView, DetailView, FormView, ListView, TemplateView, UpdateView
 
-from caricc_portal.views import RestrictedFormMixin, VisibleQuerysetMixin, get_visible_or_404
+from caricc_portal.views import PageSizeMixin, RestrictedFormMixin, VisibleQuerysetMixin, get_visible_or_404
 
 from .choices import InstalmentStatus, ObligationStatus, PledgeStatus
 from .dashboard import funding_summary
@@ -73,16 +74,6 @@ class DonorsAccessMixin(VisibleQuerysetMixin):
         if not may_use_donors(request.user):
             raise Http404
         return super().dispatch(request, *args, **kwargs)
-
-
-class PageSizeMixin:
-    paginate_by = 50
-
-    def get_paginate_by(self, queryset):
-        try:
-            return max(1, min(int(self.request.GET.get("page_size", self.paginate_by)), 500))
-        except ValueError:
-            return self.paginate_by
 
 
 class WriteMixin(DonorsAccessMixin, PermissionRequiredMixin):
@@ -561,7 +552,7 @@ class PledgeExportView(DonorsAccessMixin, View):
             # A byte-order mark first, so that spreadsheet programs read UTF-8.
             body = (writer.writerow(row) for row in _export_rows(qs))
             response = StreamingHttpResponse(
-                _chain(["\ufeff", writer.writerow(header)], body), content_type="text/csv; charset=utf-8"
+                chain(["\ufeff", writer.writerow(header)], body), content_type="text/csv; charset=utf-8"
             )
             response["Content-Disposition"] = f'attachment; filename="pledges-{stamp}.csv"'
             return response
@@ -585,11 +576,6 @@ class PledgeExportView(DonorsAccessMixin, View):
                 content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
             )
         raise Http404
-
-
-def _chain(*iterables):
-    for iterable in iterables:
-        yield from iterable
 
 
 # --- reference data: rates, budget, events ------------------------------------------------
