@@ -13,6 +13,7 @@ from rest_framework.views import APIView
 from caricc_portal.api import Conflict, ModelPermissions, VisibleModelViewSet, VisibleViewSetMixin
 from donors.dashboard import funding_summary
 from donors.filters import DonorFilterSet, PaymentFilterSet, PledgeFilterSet
+from donors.forms import YearForm
 from donors.models import Donor, Payment, Pledge, may_use_donors
 
 from .serializers import (
@@ -102,13 +103,11 @@ class FundingSummaryView(APIView):
         responses=FundingSummarySerializer,
     )
     def get(self, request):
-        raw = request.query_params.get("year")
-        try:
-            year = int(raw) if raw else timezone.localdate().year
-        except ValueError as exc:
-            raise serializers.ValidationError({"year": ["Give the year as YYYY."]}) from exc
-        if not 2000 <= year <= 2100:
-            raise serializers.ValidationError({"year": ["Give a year between 2000 and 2100."]})
+        # The same form as the dashboard page: one rule for what a year may be.
+        form = YearForm(request.query_params)
+        if not form.is_valid():
+            raise serializers.ValidationError(form.errors)
+        year = form.cleaned_data["year"] or timezone.localdate().year
         return Response(_jsonable(funding_summary(request.user, year)))
 
 

@@ -6,6 +6,7 @@ from decimal import Decimal
 import pytest
 from django.db import connection
 from django.urls import reverse
+from django.utils import timezone
 
 from donors.choices import Closure, Earmark
 from donors.dashboard import funding_summary
@@ -143,3 +144,9 @@ def test_the_page_and_the_api_show_the_same_numbers(client_for, api_for, donor_r
     assert api["totals"]["gap"] == str(totals["gap"])
     assert api["totals"]["received"] == str(totals["received"])
     assert api_for(donor_relations).get("/api/v1/funding/summary/", {"year": "x"}).status_code == 400
+    out_of_range = api_for(donor_relations).get("/api/v1/funding/summary/", {"year": 1999})
+    assert out_of_range.status_code == 400
+    assert "year" in out_of_range.json()
+    # No year: the current one.
+    current = api_for(donor_relations).get("/api/v1/funding/summary/").json()
+    assert current["year"] == timezone.localdate().year
