@@ -39,6 +39,7 @@ class DonorsConfig(AppConfig):
         from django.urls import reverse
         from django.utils import timezone
 
+        from .choices import InstalmentStatus, ObligationStatus
         from .dashboard import funding_summary
         from .models import Instalment, ReportingObligation, may_use_donors
 
@@ -48,8 +49,8 @@ class DonorsConfig(AppConfig):
         year = timezone.localdate().year
         summary = funding_summary(user, year)
         overdue = (
-            Instalment.objects.visible_to(user).filter(status="overdue").count()
-            + ReportingObligation.objects.visible_to(user).filter(status="overdue").count()
+            Instalment.objects.visible_to(user).filter(status=InstalmentStatus.OVERDUE).count()
+            + ReportingObligation.objects.visible_to(user).filter(status=ObligationStatus.OVERDUE).count()
         )
         coverage = summary["totals"]["coverage"]
         return [
