@@ -29,6 +29,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_update_with_history
 
 from members.roles import Role
 
@@ -75,15 +76,22 @@ def reminder_due(due_on: date, today: date, history: History, cfg: ReminderSetti
 
 def mark_overdue(today: date) -> int:
     """Unpaid instalments and unsubmitted reports past their due date become overdue."""
-    count = 0
-    for instalment in Instalment.objects.filter(status=InstalmentStatus.SCHEDULED, due_on__lt=today):
+    # One UPDATE and one history INSERT per model, not two queries per row.
+    instalments = list(Instalment.objects.filter(status=InstalmentStatus.SCHEDULED, due_on__lt=today))
+    for instalment in instalments:
         instalment.status = InstalmentStatus.OVERDUE
-        instalment.save(update_fields=["status"])
-        count += 1
+    obligations = []
     for obligation in ReportingObligation.objects.filter(status=ObligationStatus.DUE, due_on__lt=today):
-        obligation.save(update_fields=["status"])  # save() derives the status
-        count += 1
-    return count
+        status = obligation.derived_status()
+        if status != obligation.status:
+            obligation.status = status
+            obligations.append(obligation)
+    with transaction.atomic():
+        if instalments:
+            bulk_update_with_history(instalments, Instalment, ["status"], batch_size=500)
+        if obligations:
+            bulk_update_with_history(obligations, ReportingObligation, ["status"], batch_size=500)
+    return len(instalments) + len(obligations)
 
 
 def _recipients() -> list[str]:
