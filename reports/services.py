@@ -163,18 +163,17 @@ def planned_for_whole_results():
             cursor.execute("RESET cursor_tuple_fraction")
 
 
-def build_file(report: ReportRequest, on_progress: Callable[[int], None], chunk_delay: float = 0.0) -> dict[str, Any]:
+def build_file(report: ReportRequest, on_progress: Callable[[int], None]) -> dict[str, Any]:
     """Write the report's file from what its requester may see; return the figures.
 
     `on_progress(percent)` is called each time progress crosses a multiple of
-    PROGRESS_STEP. `chunk_delay` sleeps at each of those steps (used only to make
-    a build slow enough for the worker-crash test).
+    PROGRESS_STEP.
     """
     with planned_for_whole_results():
-        return _build_file(report, on_progress, chunk_delay)
+        return _build_file(report, on_progress)
 
 
-def _build_file(report: ReportRequest, on_progress: Callable[[int], None], chunk_delay: float) -> dict[str, Any]:
+def _build_file(report: ReportRequest, on_progress: Callable[[int], None]) -> dict[str, Any]:
     kind = get_kind(report.kind)
     user = report.requested_by
     params = kind.params(report.parameters)
@@ -203,8 +202,6 @@ def _build_file(report: ReportRequest, on_progress: Callable[[int], None], chunk
                 meta.chart[point[0]] = meta.chart.get(point[0], 0.0) + point[1]
             if count % step == 0:
                 on_progress(min(99, count * 100 // max(total, 1)))
-                if chunk_delay:
-                    time.sleep(chunk_delay)
         writer.close()
     except BaseException:
         path.unlink(missing_ok=True)
@@ -257,10 +254,11 @@ def fail_stale_runs(now: dt.datetime | None = None) -> int:
     A worker killed by the hard time limit acknowledges its message (Celery acks
     on timeout), so nothing would ever finish those rows.
     """
+    from .tasks import TIME_LIMIT
+
     now = now or timezone.now()
-    limit = getattr(settings, "REPORTS_TIME_LIMIT", settings.CELERY_TASK_TIME_LIMIT)
     visibility = settings.CELERY_BROKER_TRANSPORT_OPTIONS.get("visibility_timeout", 3600)
-    cutoff = now - dt.timedelta(seconds=limit + visibility + 60)
+    cutoff = now - dt.timedelta(seconds=TIME_LIMIT + visibility + 60)
     stale = ReportRequest.objects.filter(status=ReportStatus.RUNNING, started_at__lt=cutoff)
     count = 0
     for report in stale:

@@ -86,10 +86,9 @@ def build_report(self, request_id: int) -> dict:
         # update(), not save(): no history row per tick, and nothing else overwritten.
         ReportRequest.objects.filter(pk=report.pk).update(progress=percent)
 
-    delay = float(getattr(settings, "REPORTS_CHUNK_DELAY", 0) or 0)
     try:
         with translation.override(report.language or settings.LANGUAGE_CODE):
-            result = build_file(report, on_progress, chunk_delay=delay)
+            result = build_file(report, on_progress)
             name = store_file(report, result["path"])
         report.file.name = name
         _finish(
