@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import DetailView, ListView
 
-from caricc_portal.views import VisibleQuerysetMixin, get_visible_or_404
+from caricc_portal.views import PageSizeMixin, VisibleQuerysetMixin, get_visible_or_404
 
 from .choices import ReportStatus
 from .forms import ReportRequestForm
@@ -21,19 +21,14 @@ from .services import request_report
 PENDING = (ReportStatus.QUEUED, ReportStatus.RUNNING)
 
 
-class ReportListView(VisibleQuerysetMixin, ListView):
+class ReportListView(PageSizeMixin, VisibleQuerysetMixin, ListView):
     """The Reports page: the request form and the reports the user may see."""
 
     model = ReportRequest
     template_name = "reports/report_list.html"
     paginate_by = 25
+    max_page_size = 100
     select_related = ("requested_by", "owner_state")
-
-    def get_paginate_by(self, queryset):
-        try:
-            return max(1, min(int(self.request.GET.get("page_size", self.paginate_by)), 100))
-        except ValueError:
-            return self.paginate_by
 
     @property
     def is_partial(self) -> bool:
