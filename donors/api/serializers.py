@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from caricc_portal.api import Conflict
 from donors.choices import Closure
 from donors.models import Donor, Instalment, Payment, Pledge, PledgingEvent
 from donors.money import validate_currency
@@ -19,10 +19,16 @@ class VisiblePrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
         return super().get_queryset().visible_to(self.context["request"].user)
 
 
-def _model_errors(exc: DjangoValidationError) -> serializers.ValidationError:
-    if hasattr(exc, "error_dict"):
-        return serializers.ValidationError(exc.message_dict)
-    return serializers.ValidationError({"non_field_errors": exc.messages})
+class CurrencyField(serializers.CharField):
+    """An ISO 4217 code; "eur" is upper-cased before the check (like the form's CurrencyField)."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_length", 3)
+        super().__init__(**kwargs)
+        self.validators.append(validate_currency)
+
+    def to_internal_value(self, data) -> str:
+        return super().to_internal_value(data).upper()
 
 
 class DonorSerializer(serializers.ModelSerializer):
@@ -52,8 +58,7 @@ class PledgeSerializer(serializers.ModelSerializer):
     donor = VisiblePrimaryKeyRelatedField(queryset=Donor.objects.filter(archived_at__isnull=True))
     event = VisiblePrimaryKeyRelatedField(queryset=PledgingEvent.objects.all(), required=False, allow_null=True)
     instalments = InstalmentSerializer(many=True)
-    # Declared here so that "eur" is upper-cased before the ISO 4217 check.
-    currency = serializers.CharField(max_length=3, required=False, default="USD")
+    currency = CurrencyField(required=False, default="USD")
 
     class Meta:
         model = Pledge
@@ -95,14 +100,6 @@ class PledgeSerializer(serializers.ModelSerializer):
             "created_at",
         ]
 
-    def validate_currency(self, value: str) -> str:
-        value = value.strip().upper()
-        try:
-            validate_currency(value)
-        except DjangoValidationError as exc:
-            raise serializers.ValidationError(exc.messages) from exc
-        return value
-
     def validate(self, attrs):
         instalments = attrs.get("instalments")
         probe = Pledge(**{k: v for k, v in attrs.items() if k != "instalments"})
@@ -110,10 +107,7 @@ class PledgeSerializer(serializers.ModelSerializer):
             for field in ("announced_on", "currency", "amount", "year_from", "year_to"):
                 if field not in attrs:
                     setattr(probe, field, getattr(self.instance, field))
-        try:
-            probe.clean()
-        except DjangoValidationError as exc:
-            raise _model_errors(exc) from exc
+        probe.clean()  # DRF turns Django's ValidationError into field errors (400)
         if instalments is not None:
             total = sum((i["amount"] for i in instalments), start=probe.amount * 0)
             if not instalments:
@@ -134,8 +128,6 @@ class PledgeSerializer(serializers.ModelSerializer):
 
     def update(self, instance, validated_data):
         if instance.closure:
-            from caricc_portal.api import Conflict
-
             raise Conflict(_("A closed pledge cannot be changed."))
         if "instalments" in validated_data:
             raise serializers.ValidationError(
@@ -162,7 +154,7 @@ class CloseSerializer(serializers.Serializer):
 class PaymentSerializer(serializers.ModelSerializer):
     url = serializers.HyperlinkedIdentityField(view_name="api:payment-detail")
     pledge = VisiblePrimaryKeyRelatedField(queryset=Pledge.objects.all())
-    currency = serializers.CharField(max_length=3)
+    currency = CurrencyField()
 
     class Meta:
         model = Payment
@@ -183,20 +175,9 @@ class PaymentSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = ["rate_to_usd", "amount_usd", "pledge_rate_to_usd", "pledge_amount", "created_at"]
 
-    def validate_currency(self, value: str) -> str:
-        value = value.strip().upper()
-        try:
-            validate_currency(value)
-        except DjangoValidationError as exc:
-            raise serializers.ValidationError(exc.messages) from exc
-        return value
-
     def validate(self, attrs):
         probe = Payment(**attrs)
-        try:
-            probe.full_clean(exclude=["rate_to_usd", "amount_usd", "pledge_rate_to_usd", "pledge_amount"])
-        except DjangoValidationError as exc:
-            raise _model_errors(exc) from exc
+        probe.full_clean(exclude=["rate_to_usd", "amount_usd", "pledge_rate_to_usd", "pledge_amount"])
         return attrs
 
     def create(self, validated_data):

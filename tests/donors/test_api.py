@@ -59,6 +59,31 @@ def test_a_schedule_that_does_not_add_up_is_a_400(api_for, donor_relations):
     assert Pledge.objects.count() == 0
 
 
+def test_bad_currency_and_missing_rate_are_field_errors(api_for, donor_relations, eur_rates):
+    api = api_for(donor_relations)
+    pledge = {
+        "donor": DonorFactory().pk,
+        "announced_on": "2026-04-20",
+        "amount": "1000.00",
+        "earmark": "core",
+        "year_from": 2026,
+        "year_to": 2026,
+        "instalments": [{"due_on": "2026-06-30", "amount": "1000.00"}],
+    }
+    response = api.post("/api/v1/pledges/", {**pledge, "currency": "xyz"}, format="json")
+    assert response.status_code == 400
+    assert "XYZ is not an ISO 4217" in response.json()["currency"][0]
+    response = api.post("/api/v1/pledges/", {**pledge, "currency": "eur", "announced_on": "2020-01-01"}, format="json")
+    assert response.status_code == 400
+    assert "No exchange rate for EUR" in response.json()["announced_on"][0]
+    payment = {"pledge": make_pledge().pk, "value_date": "2026-06-01", "amount": "1.00"}
+    response = api.post("/api/v1/payments/", {**payment, "currency": "zzz"}, format="json")
+    assert response.status_code == 400
+    assert "currency" in response.json()
+    assert Pledge.objects.count() == 1
+    assert Payment.objects.count() == 0
+
+
 def test_payments_are_recorded_and_never_edited(api_for, donor_relations, eur_rates):
     pledge = make_pledge(amount="1000.00", currency="EUR")
     api = api_for(donor_relations)
