@@ -23,7 +23,7 @@ class OperationsConfig(AppConfig):
         from django.db.models import Exists, OuterRef
         from django.urls import reverse
 
-        from .choices import Status
+        from .choices import Consent, ParticipantRole, Status
         from .models import JointOperation, Participation
         from .workflow import is_coordinator
 
@@ -59,8 +59,8 @@ class OperationsConfig(AppConfig):
                     "value": visible.filter(
                         Exists(
                             Participation.objects.filter(
-                                operation=OuterRef("pk"), state_id=user.state_id, consent="pending"
-                            ).exclude(role="observer")
+                                operation=OuterRef("pk"), state_id=user.state_id, consent=Consent.PENDING
+                            ).exclude(role=ParticipantRole.OBSERVER)
                         ),
                         status=Status.PROPOSED,
                     ).count(),

@@ -61,6 +61,17 @@ class JointOperationQuerySet(ShareableQuerySet):
     def not_archived(self) -> JointOperationQuerySet:
         return self.filter(archived_at__isnull=True)
 
+    def with_detail(self) -> JointOperationQuerySet:
+        """What the operation page and the API detail show, in a constant number of queries."""
+        return self.select_related("lead_state", "created_by", "result", "controlled_delivery").prefetch_related(
+            "transitions__by",
+            "consent_events__state",
+            "consent_events__by",
+            "controlled_delivery__legs__from_state",
+            "controlled_delivery__legs__to_state",
+            "seizures__state",
+        )
+
 
 class JointOperation(ShareableModel):
     """An agreed joint international operation against drug trafficking.

@@ -7,6 +7,8 @@ scope); every write asks `operations.workflow` whether this user may do it now.
 from __future__ import annotations
 
 import calendar
+import contextlib
+from collections.abc import Callable, Iterator
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -22,7 +24,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import DetailView, ListView, TemplateView
 
-from caricc_portal.views import VisibleQuerysetMixin, get_visible_or_404
+from caricc_portal.views import PageSizeMixin, VisibleQuerysetMixin, get_visible_or_404
 from intel.vocabularies import Substance
 
 from .choices import Consent, ParticipantRole, Status
@@ -69,23 +71,28 @@ PARTICIPATIONS = Prefetch(
 )
 
 
-def _page_size(request, default: int = 25) -> int:
-    try:
-        return max(1, min(int(request.GET.get("page_size", default)), 500))
-    except ValueError:
-        return default
+@contextlib.contextmanager
+def _locked_if(op: JointOperation, user, allowed: Callable[[object, JointOperation], bool]) -> Iterator[JointOperation]:
+    """A transaction holding the operation's row lock, if `allowed(user, locked)` still holds.
+
+    The view checked the permission when it loaded the operation; the status may
+    have moved on since (e.g. closed meanwhile), so it is checked again under the lock.
+    """
+    with transaction.atomic():
+        locked = _lock(op)
+        if not allowed(user, locked):
+            raise PermissionDenied
+        yield locked
 
 
-class OperationListView(VisibleQuerysetMixin, ListView):
+class OperationListView(PageSizeMixin, VisibleQuerysetMixin, ListView):
     """Operations the user may see, filtered by status, type, state and year."""
 
     model = JointOperation
     template_name = "operations/operation_list.html"
+    paginate_by = 25
     select_related = ("lead_state",)
     prefetch_related = (Prefetch("participations", queryset=Participation.objects.select_related("state")),)
-
-    def get_paginate_by(self, queryset):
-        return _page_size(self.request)
 
     def get_queryset(self):
         qs = super().get_queryset()
@@ -141,16 +148,10 @@ class OperationDetailView(VisibleQuerysetMixin, DetailView):
 
     model = JointOperation
     template_name = "operations/operation_detail.html"
-    select_related = ("lead_state", "created_by", "result", "controlled_delivery")
-    prefetch_related = (
-        PARTICIPATIONS,
-        "transitions__by",
-        "consent_events__state",
-        "consent_events__by",
-        "controlled_delivery__legs__from_state",
-        "controlled_delivery__legs__to_state",
-        "seizures__state",
-    )
+    prefetch_related = (PARTICIPATIONS,)
+
+    def get_base_queryset(self):
+        return JointOperation.objects.with_detail()
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -354,10 +355,7 @@ class DeliveryEditView(LoginRequiredMixin, View):
         form = ControlledDeliveryForm(request.POST, instance=delivery)
         formset = RouteLegFormSet(request.POST, instance=delivery)
         if form.is_valid() and formset.is_valid():
-            with transaction.atomic():
-                locked = _lock(op)
-                if not can_edit_delivery(request.user, locked):
-                    raise PermissionDenied
+            with _locked_if(op, request.user, can_edit_delivery):
                 delivery = form.save()
                 formset.instance = delivery
                 formset.save()
@@ -397,10 +395,7 @@ class ResultsEditView(LoginRequiredMixin, View):
                 ResultSeizureForm(request.POST, operation=op, user=request.user),
             )
             if seizure_form.is_valid():
-                with transaction.atomic():
-                    locked = _lock(op)
-                    if not can_enter_results(request.user, locked):
-                        raise PermissionDenied
+                with _locked_if(op, request.user, can_enter_results) as locked:
                     seizure_form.instance.operation = locked
                     seizure_form.instance.created_by = request.user
                     seizure_form.save()
@@ -412,10 +407,7 @@ class ResultsEditView(LoginRequiredMixin, View):
                 ResultSeizureForm(operation=op, user=request.user),
             )
             if form.is_valid():
-                with transaction.atomic():
-                    locked = _lock(op)
-                    if not can_enter_results(request.user, locked):
-                        raise PermissionDenied
+                with _locked_if(op, request.user, can_enter_results) as locked:
                     form.instance.operation = locked
                     form.instance.entered_by = request.user
                     form.save()

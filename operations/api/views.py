@@ -12,10 +12,9 @@ from rest_framework.response import Response
 from caricc_portal.api import Conflict, VisibleModelViewSet
 
 from ..filters import JointOperationFilterSet
-from ..models import JointOperation, Participation
+from ..models import NEGOTIATION_STATUSES, JointOperation, Participation
 from ..services import create_operation, update_operation
 from ..workflow import (
-    IllegalTransition,
     InvalidTransitionInput,
     TransitionError,
     TransitionForbidden,
@@ -38,8 +37,6 @@ def _raise_api_error(exc: TransitionError):
         raise exceptions.PermissionDenied(exc.message)
     if isinstance(exc, InvalidTransitionInput):
         raise exceptions.ValidationError({exc.field_name: [exc.message]})
-    if isinstance(exc, IllegalTransition):
-        raise Conflict(exc.message)
     raise Conflict(exc.message)
 
 
@@ -58,14 +55,7 @@ class JointOperationViewSet(VisibleModelViewSet):
     def get_queryset(self):
         qs = super().get_queryset()
         if self.action == "retrieve":
-            qs = qs.select_related("result", "controlled_delivery").prefetch_related(
-                "transitions__by",
-                "consent_events__state",
-                "consent_events__by",
-                "controlled_delivery__legs__from_state",
-                "controlled_delivery__legs__to_state",
-                "seizures__state",
-            )
+            qs = qs.with_detail()
         return qs
 
     def get_serializer_class(self):
@@ -103,7 +93,7 @@ class JointOperationViewSet(VisibleModelViewSet):
             )
         except TransitionForbidden as exc:
             # The caller may see it; editing it is another matter (e.g. not the lead state).
-            if op.status in ("draft", "proposed", "awaiting_approval"):
+            if op.status in NEGOTIATION_STATUSES:
                 raise exceptions.PermissionDenied(exc.message) from exc
             raise Conflict(exc.message) from exc
         except TransitionError as exc:
