@@ -10,6 +10,7 @@ from decimal import Decimal, InvalidOperation
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from .models import ExchangeRate
 from .money import validate_currency
@@ -58,12 +59,29 @@ def import_rates(raw: bytes) -> tuple[int, int]:
         rows[(currency, on)] = (rate, row.get("source", "")[:100])
     if errors:
         raise ValidationError(errors)
-    created = updated = 0
+    if not rows:
+        return 0, 0
+    # A constant number of queries whatever the file's length (not two per line):
+    # the existing rates of the file's currencies and date range, then one bulk
+    # insert and one bulk update, each with its history rows.
+    dates = [on for _currency, on in rows]
     with transaction.atomic():
-        for (currency, on), (rate, source) in rows.items():
-            _obj, was_created = ExchangeRate.objects.update_or_create(
-                currency=currency, date=on, defaults={"rate_to_usd": rate, "source": source}
+        existing = {
+            (rate.currency, rate.date): rate
+            for rate in ExchangeRate.objects.select_for_update().filter(
+                currency__in={currency for currency, _on in rows}, date__range=(min(dates), max(dates))
             )
-            created += was_created
-            updated += not was_created
-    return created, updated
+        }
+        to_create, to_update = [], []
+        for key, (rate, source) in rows.items():
+            if key in existing:
+                obj = existing[key]
+                obj.rate_to_usd, obj.source = rate, source
+                to_update.append(obj)
+            else:
+                to_create.append(ExchangeRate(currency=key[0], date=key[1], rate_to_usd=rate, source=source))
+        if to_create:
+            bulk_create_with_history(to_create, ExchangeRate, batch_size=500)
+        if to_update:
+            bulk_update_with_history(to_update, ExchangeRate, ["rate_to_usd", "source"], batch_size=500)
+    return len(to_create), len(to_update)

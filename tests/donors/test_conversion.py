@@ -1,10 +1,12 @@
 """Every amount converts to USD at the rate of its own value date; a missing rate is refused."""
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from donors.choices import PledgeStatus
@@ -146,3 +148,19 @@ def test_rate_import_is_all_or_nothing():
     assert (created, updated) == (2, 0)
     assert import_rates(b"currency,date,rate_to_usd\neur,2026-05-01,1.1\n") == (0, 1)
     assert ExchangeRate.objects.get(currency="EUR", date=date(2026, 5, 1)).rate_to_usd == Decimal("1.1")
+
+
+def test_rate_import_costs_the_same_queries_for_5_and_100_lines_and_keeps_history(django_assert_num_queries):
+    def csv_for(days: int, rate: str) -> bytes:
+        lines = [f"EUR,{date(2025, 1, 1) + timedelta(days=n):%Y-%m-%d},{rate}" for n in range(days)]
+        return ("currency,date,rate_to_usd\n" + "\n".join(lines)).encode()
+
+    assert import_rates(csv_for(3, "1.00")) == (3, 0)
+    with CaptureQueriesContext(connection) as small:
+        assert import_rates(csv_for(5, "1.05")) == (2, 3)
+    # 100 lines stay within one insert batch (SQLite allows 999 parameters per query).
+    with django_assert_num_queries(len(small.captured_queries)):
+        assert import_rates(csv_for(100, "1.07")) == (95, 5)
+    assert ExchangeRate.objects.get(currency="EUR", date=date(2025, 1, 1)).rate_to_usd == Decimal("1.07")
+    assert ExchangeRate.history.filter(currency="EUR", date=date(2025, 1, 1)).count() == 3
+    assert ExchangeRate.history.count() == 3 + 5 + 100
