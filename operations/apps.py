@@ -1,6 +1,8 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from members.roles import Role
+
 
 class OperationsConfig(AppConfig):
     name = "operations"
@@ -9,13 +11,13 @@ class OperationsConfig(AppConfig):
     role_permissions = {
         # Coordinators and analysts see every operation through the model permission;
         # states see theirs through object grants on their group.
-        "Coordinator": ["operations.view_jointoperation", "operations.approve_jointoperation"],
-        "Analyst": ["operations.view_jointoperation"],
+        Role.COORDINATOR: ["operations.view_jointoperation", "operations.approve_jointoperation"],
+        Role.ANALYST: ["operations.view_jointoperation"],
         # Officers create operations for their own state (which becomes the lead state).
-        "Liaison officer": ["operations.add_jointoperation"],
+        Role.LIAISON_OFFICER: ["operations.add_jointoperation"],
     }
     nav_items = [
-        (_("Operations"), "operations:operation-list", ["Liaison officer", "Coordinator", "Analyst"]),
+        (_("Operations"), "operations:operation-list", [Role.LIAISON_OFFICER, Role.COORDINATOR, Role.ANALYST]),
     ]
 
     def home_panels(self, request) -> list[dict]:

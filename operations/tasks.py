@@ -24,10 +24,11 @@ def notification_recipients(operation) -> list[str]:
             Q(state_id__in=state_ids, groups__name=Role.LIAISON_OFFICER)
             | Q(state__isnull=True, groups__name=Role.COORDINATOR)
         )
-        .distinct()
         .order_by("email")
+        .values_list("email", flat=True)
+        .distinct()
     )
-    return sorted({u.email for u in users})
+    return list(users)
 
 
 @shared_task

@@ -169,6 +169,7 @@ class OperationDetailView(VisibleQuerysetMixin, DetailView):
             result = None
         seizures = list(op.seizures.all())
         attach_visible_intel_records(user, seizures)
+        totals = seizure_totals(seizures)
         actions = [
             {"transition": t, "form": TransitionForm(initial={"transition": t.name, "expected_status": op.status})}
             for t in available_transitions(user, op)
@@ -179,8 +180,8 @@ class OperationDetailView(VisibleQuerysetMixin, DetailView):
             delivery=delivery,
             result=result,
             seizures=seizures,
-            seizure_totals=seizure_totals(seizures),
-            total_kg=sum((s.kg_equivalent or Decimal("0")) for s in seizures),
+            seizure_totals=totals,
+            total_kg=sum((row["kg"] for row in totals), Decimal("0")),
             actions=actions,
             consent_participation=participation,
             consent_form=self._consent_form(op, participation) if participation else None,
