@@ -130,6 +130,9 @@ class PledgingEvent(models.Model):
     def __str__(self) -> str:
         return f"{self.name} ({self.date:%d.%m.%Y})"
 
+    def get_absolute_url(self) -> str:
+        return reverse("donors:event-list")
+
     @property
     def year(self) -> int:
         return self.date.year
@@ -161,6 +164,9 @@ class ExchangeRate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.currency} {self.date:%Y-%m-%d}: {self.rate_to_usd}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("donors:rate-list")
 
 
 class Pledge(models.Model):
@@ -596,6 +602,9 @@ class BudgetLine(models.Model):
 
     def __str__(self) -> str:
         return f"{self.year} {self.get_category_display()}: {self.description}"
+
+    def get_absolute_url(self) -> str:
+        return f"{reverse('donors:budget-list')}?year={self.year}"
 
 
 class ReminderLog(models.Model):

@@ -604,9 +604,6 @@ class ExchangeRateCreateView(WriteMixin, CreateView):
     template_name = "donors/form.html"
     extra_context = {"title": gettext_lazy("New exchange rate")}
 
-    def get_success_url(self):
-        return reverse("donors:rate-list")
-
 
 class ExchangeRateUpdateView(WriteMixin, UpdateView):
     model = ExchangeRate
@@ -614,9 +611,6 @@ class ExchangeRateUpdateView(WriteMixin, UpdateView):
     permission_required = "donors.change_exchangerate"
     template_name = "donors/form.html"
     extra_context = {"title": gettext_lazy("Correct an exchange rate")}
-
-    def get_success_url(self):
-        return reverse("donors:rate-list")
 
 
 class ExchangeRateImportView(WriteMixin, FormView):
@@ -666,9 +660,6 @@ class BudgetLineCreateView(WriteMixin, CreateView):
     def get_initial(self):
         return {"year": _requested_year(self.request)}
 
-    def get_success_url(self):
-        return reverse("donors:budget-list") + f"?year={self.object.year}"
-
 
 class BudgetLineUpdateView(WriteMixin, UpdateView):
     model = BudgetLine
@@ -676,9 +667,6 @@ class BudgetLineUpdateView(WriteMixin, UpdateView):
     permission_required = "donors.change_budgetline"
     template_name = "donors/form.html"
     extra_context = {"title": gettext_lazy("Edit budget line")}
-
-    def get_success_url(self):
-        return reverse("donors:budget-list") + f"?year={self.object.year}"
 
 
 class EventListView(DonorsAccessMixin, ListView):
@@ -692,6 +680,3 @@ class EventCreateView(WriteMixin, CreateView):
     permission_required = "donors.add_pledgingevent"
     template_name = "donors/form.html"
     extra_context = {"title": gettext_lazy("New pledging event")}
-
-    def get_success_url(self):
-        return reverse("donors:event-list")

@@ -93,9 +93,11 @@ def test_budget_lines_and_events_are_kept_in_the_ui(client_for, donor_relations)
         {"year": 2026, "category": "training", "description": "Courses", "amount_usd": "1000.00"},
     )
     assert response.status_code == 302
+    assert response.url == reverse("donors:budget-list") + "?year=2026"
     assert b"Courses" in client.get(reverse("donors:budget-list"), {"year": 2026}).content
     response = client.post(
         reverse("donors:event-create"), {"name": "Donor conference", "date": "2026-04-20", "online": "on"}
     )
     assert response.status_code == 302
+    assert response.url == reverse("donors:event-list")
     assert b"Donor conference" in client.get(reverse("donors:event-list")).content
