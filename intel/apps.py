@@ -27,21 +27,16 @@ class IntelConfig(AppConfig):
     def home_panels(self, request) -> list[dict]:
         from django.urls import reverse
 
-        from .models import IntelRecord
+        from .models import IntelRecord, RequestForInformation
+        from .vocabularies import RecordKind, RecordStatus
 
         user = request.user
-        if not user.is_authenticated:
+        if not user.is_authenticated or not (user.state_id or user.has_perm("intel.view_intelrecord")):
             return []
         visible = IntelRecord.objects.visible_to(user)
-        if not (user.state_id or user.has_perm("intel.view_intelrecord")):
-            return []
         panels = []
         if user.state_id:
-            unread = (
-                visible.exclude(originating_state_id=user.state_id)
-                .with_unread(user)
-                .filter(is_read=False, status="active")
-            )
+            unread = visible.from_other_states(user).with_unread(user).filter(is_read=False, status=RecordStatus.ACTIVE)
             panels.append(
                 {
                     "title": _("Information exchange"),
@@ -51,10 +46,8 @@ class IntelConfig(AppConfig):
                     "link_text": _("Open the inbox"),
                 }
             )
-        from .models import RequestForInformation
-
         open_rfis = RequestForInformation.objects.filter(
-            record__in=visible.filter(kind="rfi"), status__in=RequestForInformation.OPEN_STATUSES
+            record__in=visible.filter(kind=RecordKind.RFI), status__in=RequestForInformation.OPEN_STATUSES
         )
         panels.append(
             {

@@ -33,6 +33,6 @@ class IntelRecordFilterSet(django_filters.FilterSet):
 
     def filter_inbox(self, queryset, name, value):
         user = getattr(self.request, "user", None)
-        if value and user is not None and user.state_id:
-            return queryset.exclude(originating_state_id=user.state_id)
+        if value and user is not None:
+            return queryset.from_other_states(user)
         return queryset

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+import uuid
 from decimal import Decimal
 
 from django.conf import settings
@@ -62,6 +63,10 @@ class IntelRecordQuerySet(ShareableQuerySet):
                 AccessLog.objects.filter(record=OuterRef("pk"), user_id=user.pk, action=AccessLog.Action.VIEW)
             )
         )
+
+    def from_other_states(self, user) -> IntelRecordQuerySet:
+        """The inbox: records of states other than the user's (all of them for centre staff)."""
+        return self.exclude(originating_state_id=user.state_id) if user.state_id else self
 
     def search(self, text: str) -> IntelRecordQuerySet:
         """Full-text search over title, summary, body and identifiers.
@@ -181,17 +186,9 @@ class IntelRecord(ShareableModel):
         """The Admiralty code, e.g. "B2"."""
         return f"{self.source_reliability}{self.information_credibility}"
 
-    @property
-    def is_archived(self) -> bool:
-        return self.status == RecordStatus.ARCHIVED
-
     def grant_originator(self) -> None:
         """The originating state's group: view, change and share on its own record."""
         self.share_with([self.originating_state], ("view", "change", "share"))
-
-    def recipient_state_ids(self) -> list[int]:
-        """States holding view, other than the originator."""
-        return [s for s in self.shared_state_ids("view") if s != self.originating_state_id]
 
     def set_recipients(self, states) -> None:
         """Make exactly `states` (plus the originator) the recipients (view grants)."""
@@ -517,8 +514,6 @@ class IdentifierStopWord(models.Model):
 
 def attachment_path(instance: Attachment, filename: str) -> str:
     # A random name: the original file name is kept in the row, never in the path.
-    import uuid
-
     return f"intel/{timezone.now():%Y/%m}/{uuid.uuid4().hex}"
 
 

@@ -15,7 +15,7 @@ import puremagic
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Count, Exists, OuterRef
+from django.db.models import Count, Exists, OuterRef, Q
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -328,8 +328,6 @@ def identifier_hits(user, record: IntelRecord) -> list[dict[str, Any]]:
     for ident in idents:
         stopped = (ident.kind, ident.normalised) in stop or ("", ident.normalised) in stop
         keys[(ident.kind, ident.normalised)] = stopped
-    from django.db.models import Q
-
     cond = Q()
     for (kind, norm), stopped in keys.items():
         if not stopped:

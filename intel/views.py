@@ -29,7 +29,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.generic import DetailView, FormView, ListView
 
-from caricc_portal.views import VisibleQuerysetMixin, get_visible_or_404
+from caricc_portal.views import PageSizeMixin, VisibleQuerysetMixin, get_visible_or_404
 from members.models import State
 
 from . import services
@@ -111,18 +111,18 @@ def _form_errors_to(form, exc: ValidationError) -> None:
         form.add_error(None, exc.messages)
 
 
-class RecordListView(VisibleQuerysetMixin, ListView):
-    """All records the user may see, with filters and full-text search."""
+class RecordListView(PageSizeMixin, VisibleQuerysetMixin, ListView):
+    """All records the user may see, with filters and full-text search.
+
+    `?page_size=N` as everywhere (PageSizeMixin); the pages themselves are keyset
+    pages (`?after=`), not Django's COUNT/OFFSET paginator.
+    """
 
     model = IntelRecord
     template_name = "intel/record_list.html"
     select_related = ("originating_state",)
-    page_size = 50
     heading = _("Records")
     mode = "all"
-
-    def get_base_queryset(self):
-        return IntelRecord.objects.all()
 
     def scoped(self, qs):
         return qs
@@ -132,12 +132,6 @@ class RecordListView(VisibleQuerysetMixin, ListView):
         self.filter_form = RecordFilterForm(self.request.GET or None)
         qs = IntelRecordFilterSet(self.request.GET, queryset=qs).qs
         return qs.order_by("-created_at", "-id")
-
-    def get_page_size(self) -> int:
-        try:
-            return max(1, min(int(self.request.GET.get("page_size", self.page_size)), 500))
-        except ValueError:
-            return self.page_size
 
     def paginate_keyset(self, qs):
         after = self.request.GET.get("after", "")
@@ -150,7 +144,7 @@ class RecordListView(VisibleQuerysetMixin, ListView):
                 qs = qs.filter(created_at__lte=ts).exclude(Q(created_at=ts) & Q(id__gte=int(pk)))
             except ValueError as exc:
                 raise Http404 from exc
-        size = self.get_page_size()
+        size = self.get_paginate_by(qs)
         rows = list(qs[: size + 1])
         next_url = None
         if len(rows) > size:
@@ -222,7 +216,7 @@ class ExportView(RecordListView):
 
         from .models import log_export
 
-        rows = list(self.get_queryset().select_related("originating_state")[: self.EXPORT_LIMIT])
+        rows = list(self.get_queryset()[: self.EXPORT_LIMIT])
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = 'attachment; filename="caricc-records.csv"'
         writer = csv.writer(response)
@@ -264,8 +258,7 @@ class InboxView(RecordListView):
     mode = "inbox"
 
     def scoped(self, qs):
-        user = self.request.user
-        return qs.exclude(originating_state_id=user.state_id) if user.state_id else qs
+        return qs.from_other_states(self.request.user)
 
 
 class MyRecordsView(RecordListView):
@@ -619,8 +612,7 @@ def request_access(request, pk: int, identifier_id: int, state_code: str):
     record = get_visible_or_404(IntelRecord, request.user, pk=pk)
     identifier = get_object_or_404(Identifier, pk=identifier_id, record=record)
     state = get_object_or_404(State, code=state_code)
-    if not request.user.state_id or not request.user.has_perm("intel.add_intelrecord"):
-        raise PermissionDenied
+    _require_state_officer(request)
     try:
         rfi = services.request_access(user=request.user, record=record, identifier=identifier, state=state)
     except ValidationError as exc:
