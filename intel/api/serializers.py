@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -30,11 +29,6 @@ MARKING_FIELDS = [
     "information_credibility",
 ]
 TEXT_FIELDS = ["title", "summary", "body", "review_date"]
-
-
-def as_drf_error(exc: DjangoValidationError) -> serializers.ValidationError:
-    detail = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
-    return serializers.ValidationError(detail)
 
 
 def _iso(value) -> str | None:
@@ -241,19 +235,24 @@ class RecordDetailSerializer(RecordListSerializer):
         }
 
 
+def share_with_field() -> serializers.SlugRelatedField:
+    """The recipient states of a record, by ISO code (new records and re-sharing)."""
+    return serializers.SlugRelatedField(slug_field="code", queryset=State.objects.all(), many=True, required=False)
+
+
+def shortcut_field() -> serializers.ChoiceField:
+    """A dissemination shortcut (services.shortcut_choices), resolved when the record is shared."""
+    return serializers.ChoiceField(
+        choices=[code for code, _label in services.shortcut_choices()], required=False, default="", allow_blank=True
+    )
+
+
 class _RecordInput(serializers.ModelSerializer):
     """The text and markings of a new record, plus dissemination and identifiers."""
 
     agency = serializers.PrimaryKeyRelatedField(queryset=Agency.objects.all(), required=False, allow_null=True)
-    share_with = serializers.SlugRelatedField(
-        slug_field="code", queryset=State.objects.all(), many=True, required=False
-    )
-    shortcut = serializers.ChoiceField(
-        choices=[services.SHORTCUT_NONE, services.SHORTCUT_MEMBERS, services.SHORTCUT_MEMBERS_OBSERVERS],
-        required=False,
-        default="",
-        allow_blank=True,
-    )
+    share_with = share_with_field()
+    shortcut = shortcut_field()
     identifiers = IdentifierSerializer(many=True, required=False)
 
     class Meta:
@@ -282,16 +281,13 @@ class RecordCreateSerializer(_RecordInput):
         fields = ["kind", *_RecordInput.Meta.fields]
 
     def create(self, validated_data):
-        try:
-            return services.create_record(
-                user=self.context["request"].user,
-                fields={"kind": validated_data["kind"], **self.record_fields(validated_data)},
-                recipients=validated_data.get("share_with", []),
-                shortcut=validated_data.get("shortcut", ""),
-                identifiers=validated_data.get("identifiers", []),
-            )
-        except DjangoValidationError as exc:
-            raise as_drf_error(exc) from exc
+        return services.create_record(
+            user=self.context["request"].user,
+            fields={"kind": validated_data["kind"], **self.record_fields(validated_data)},
+            recipients=validated_data.get("share_with", []),
+            shortcut=validated_data.get("shortcut", ""),
+            identifiers=validated_data.get("identifiers", []),
+        )
 
 
 class RecordUpdateSerializer(serializers.ModelSerializer):
@@ -337,18 +333,15 @@ class SeizureCreateSerializer(_RecordInput):
         fields = [*_RecordInput.Meta.fields, "seizure", "items"]
 
     def create(self, validated_data):
-        try:
-            return services.create_seizure(
-                user=self.context["request"].user,
-                fields=self.record_fields(validated_data),
-                seizure=validated_data["seizure"],
-                items=validated_data["items"],
-                recipients=validated_data.get("share_with", []),
-                shortcut=validated_data.get("shortcut", ""),
-                identifiers=validated_data.get("identifiers", []),
-            )
-        except DjangoValidationError as exc:
-            raise as_drf_error(exc) from exc
+        return services.create_seizure(
+            user=self.context["request"].user,
+            fields=self.record_fields(validated_data),
+            seizure=validated_data["seizure"],
+            items=validated_data["items"],
+            recipients=validated_data.get("share_with", []),
+            shortcut=validated_data.get("shortcut", ""),
+            identifiers=validated_data.get("identifiers", []),
+        )
 
 
 class RFIListSerializer(RecordListSerializer):
@@ -401,20 +394,17 @@ class RFICreateSerializer(_RecordInput):
         ]
 
     def create(self, validated_data):
-        try:
-            return services.create_rfi(
-                user=self.context["request"].user,
-                fields=self.record_fields(validated_data),
-                addressees=validated_data["addressees"],
-                purpose=validated_data["purpose"],
-                legal_basis=validated_data["legal_basis"],
-                questions=validated_data["questions"],
-                urgency=validated_data["urgency"],
-                deadline=validated_data.get("deadline"),
-                identifiers=validated_data.get("identifiers", []),
-            )
-        except DjangoValidationError as exc:
-            raise as_drf_error(exc) from exc
+        return services.create_rfi(
+            user=self.context["request"].user,
+            fields=self.record_fields(validated_data),
+            addressees=validated_data["addressees"],
+            purpose=validated_data["purpose"],
+            legal_basis=validated_data["legal_basis"],
+            questions=validated_data["questions"],
+            urgency=validated_data["urgency"],
+            deadline=validated_data.get("deadline"),
+            identifiers=validated_data.get("identifiers", []),
+        )
 
 
 class RespondSerializer(serializers.ModelSerializer):
@@ -429,15 +419,8 @@ class RespondSerializer(serializers.ModelSerializer):
 
 
 class ShareSerializer(serializers.Serializer):
-    share_with = serializers.SlugRelatedField(
-        slug_field="code", queryset=State.objects.all(), many=True, required=False
-    )
-    shortcut = serializers.ChoiceField(
-        choices=[services.SHORTCUT_NONE, services.SHORTCUT_MEMBERS, services.SHORTCUT_MEMBERS_OBSERVERS],
-        required=False,
-        default="",
-        allow_blank=True,
-    )
+    share_with = share_with_field()
+    shortcut = shortcut_field()
 
 
 class DisseminationRequestSerializer(serializers.Serializer):
