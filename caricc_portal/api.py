@@ -15,6 +15,7 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from .pagination import CodeCursorPagination, CreatedCursorPagination, IdCursorPagination
+from .views import assert_in_scope
 
 __all__ = ["CodeCursorPagination", "CreatedCursorPagination", "IdCursorPagination"]
 
@@ -69,18 +70,15 @@ class VisibleViewSetMixin:
         # After a write, inside the transaction, the object must still be
         # inside the user's scope (NetBox does the same); otherwise roll back.
         with transaction.atomic():
-            instance = serializer.save()
-            self._assert_in_scope(instance)
+            assert_in_scope(self.request.user, serializer.save())
 
     def perform_update(self, serializer):
         with transaction.atomic():
-            instance = serializer.save()
-            self._assert_in_scope(instance)
+            assert_in_scope(self.request.user, serializer.save())
 
     def _assert_in_scope(self, instance) -> None:
-        manager = type(instance)._default_manager
-        if not manager.visible_to(self.request.user).filter(pk=instance.pk).exists():
-            raise exceptions.PermissionDenied("The object would fall outside your scope.")
+        """For custom create actions of subclasses: the same check as perform_create's."""
+        assert_in_scope(self.request.user, instance)
 
 
 class VisibleReadOnlyViewSet(VisibleViewSetMixin, viewsets.ReadOnlyModelViewSet):

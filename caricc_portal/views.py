@@ -78,6 +78,15 @@ def check_object_permission(user, action: str, obj) -> None:
         raise PermissionDenied
 
 
+def assert_in_scope(user, obj) -> None:
+    """After a write, inside its transaction: the object must still be visible to the
+    user, or PermissionDenied rolls the transaction back (NetBox re-checks the same
+    way). Used by the UI's RestrictedFormMixin and the API's base viewset alike."""
+    manager = type(obj)._default_manager
+    if not manager.visible_to(user).filter(pk=obj.pk).exists():
+        raise PermissionDenied(_("The object would fall outside your scope; nothing was saved."))
+
+
 def get_visible_or_404(model, user, action: str = "view", **lookup):
     """Fetch one object through visible_to(), or raise Http404 (no existence leak)."""
     try:
@@ -118,12 +127,7 @@ class RestrictedFormMixin:
     def form_valid(self, form):
         with transaction.atomic():
             self.object = self.save_form(form)
-            manager = type(self.object)._default_manager
-            if hasattr(manager, "visible_to") and not (
-                manager.visible_to(self.request.user).filter(pk=self.object.pk).exists()
-            ):
-                transaction.set_rollback(True)
-                raise PermissionDenied(_("The object would fall outside your scope; nothing was saved."))
+            assert_in_scope(self.request.user, self.object)
         return HttpResponseRedirect(self.get_success_url())
 
 

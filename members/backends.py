@@ -1,5 +1,6 @@
 """The model authentication backend, tuned for the few queries every page makes."""
 
+from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.models import Permission
 from django.db.models import Q
@@ -10,18 +11,8 @@ class PortalModelBackend(ModelBackend):
     all model permissions read in one query instead of two."""
 
     def get_user(self, user_id):
-        UserModel = self._user_model()
-        try:
-            user = UserModel._default_manager.select_related("state").get(pk=user_id)
-        except UserModel.DoesNotExist:
-            return None
-        return user if self.user_can_authenticate(user) else None
-
-    @staticmethod
-    def _user_model():
-        from django.contrib.auth import get_user_model
-
-        return get_user_model()
+        user = get_user_model()._default_manager.select_related("state").filter(pk=user_id).first()
+        return user if user is not None and self.user_can_authenticate(user) else None
 
     def get_all_permissions(self, user_obj, obj=None):
         if not user_obj.is_active or user_obj.is_anonymous or obj is not None:

@@ -200,14 +200,12 @@ class User(AbstractUser):
             raise ValidationError({"agency": _("The agency must belong to the user's state.")})
 
     def save(self, *args, **kwargs) -> None:
+        adding = self._state.adding
         with transaction.atomic():
             super().save(*args, **kwargs)
-            if self.state_id != self._loaded_state_id or self._state_group_missing():
+            if adding or self.state_id != self._loaded_state_id:
                 self.sync_state_group()
         self._loaded_state_id = self.state_id
-
-    def _state_group_missing(self) -> bool:
-        return bool(self.state_id) and not self.groups.filter(state__id=self.state_id).exists()
 
     def sync_state_group(self) -> None:
         """Put the user in exactly their state's group (none for centre staff)."""
