@@ -9,7 +9,7 @@ from .models import ReportRequest
 @admin.register(ReportRequest)
 class ReportRequestAdmin(SimpleHistoryAdmin):
     list_display = ["id", "kind", "format", "status", "progress", "requested_by", "owner_state", "created_at"]
-    list_filter = ["status", "kind", "format", "scheduled"]
+    list_filter = ["status", "kind", "format", "owner_state"]
     search_fields = ["requested_by__username"]
     list_select_related = ["requested_by", "owner_state"]
     readonly_fields = [f.name for f in ReportRequest._meta.fields]

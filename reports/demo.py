@@ -26,7 +26,7 @@ def _build_now(report: ReportRequest) -> None:
 
 def _ensure(user, kind: str, parameters: dict, fmt: str) -> ReportRequest:
     existing = ReportRequest.objects.filter(
-        requested_by=user, kind=kind, format=fmt, parameters=parameters, scheduled=False
+        requested_by=user, kind=kind, format=fmt, parameters=parameters, owner_state__isnull=True
     ).first()
     report = existing or request_report(user, kind, parameters, fmt)
     _build_now(report)

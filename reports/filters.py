@@ -8,7 +8,8 @@ class ReportRequestFilterSet(django_filters.FilterSet):
     kind = django_filters.ChoiceFilter(choices=ReportKind.choices)
     format = django_filters.ChoiceFilter(choices=ReportFormat.choices)
     status = django_filters.ChoiceFilter(choices=ReportStatus.choices)
-    scheduled = django_filters.BooleanFilter()
+    # A scheduled report is one with an owner state.
+    scheduled = django_filters.BooleanFilter(field_name="owner_state", lookup_expr="isnull", exclude=True)
 
     class Meta:
         model = ReportRequest

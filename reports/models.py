@@ -48,9 +48,9 @@ class ReportRequestQuerySet(models.QuerySet):
         condition = Q(requested_by=user)
         if action == "view":
             if user.state_id:
-                condition |= Q(scheduled=True, owner_state_id=user.state_id)
+                condition |= Q(owner_state_id=user.state_id)
             if user.has_perm("reports.view_reportrequest"):
-                condition |= Q(scheduled=True)
+                condition |= Q(owner_state__isnull=False)
         return self.filter(condition)
 
     def expired_files(self, now=None) -> ReportRequestQuerySet:
@@ -71,7 +71,6 @@ class ReportRequest(models.Model):
         related_name="report_requests",
         verbose_name=_("requested by"),
     )
-    scheduled = models.BooleanField(_("scheduled"), default=False)
     owner_state = models.ForeignKey(
         "members.State",
         on_delete=models.PROTECT,
@@ -115,7 +114,9 @@ class ReportRequest(models.Model):
             models.Index(fields=["requested_by", "-created_at", "-id"], name="reports_req_by_created_idx"),
             models.Index(fields=["owner_state", "-created_at", "-id"], name="reports_owner_created_idx"),
             models.Index(
-                fields=["-created_at", "-id"], condition=Q(scheduled=True), name="reports_scheduled_created_idx"
+                fields=["-created_at", "-id"],
+                condition=Q(owner_state__isnull=False),
+                name="reports_scheduled_created_idx",
             ),
             models.Index(fields=["status", "expires_at"], name="reports_status_expires_idx"),
             models.Index(fields=["-created_at", "-id"], name="reports_created_idx"),
@@ -124,9 +125,6 @@ class ReportRequest(models.Model):
             models.CheckConstraint(condition=Q(progress__lte=100), name="reports_progress_at_most_100"),
             models.UniqueConstraint(
                 fields=["schedule_key"], condition=~Q(schedule_key=""), name="reports_unique_schedule_key"
-            ),
-            models.CheckConstraint(
-                condition=Q(scheduled=False) | Q(owner_state__isnull=False), name="reports_scheduled_has_owner"
             ),
         ]
 
@@ -138,6 +136,11 @@ class ReportRequest(models.Model):
 
     def get_download_url(self) -> str:
         return reverse("reports:download", args=[self.pk])
+
+    @property
+    def scheduled(self) -> bool:
+        """Built by a state's monthly schedule (it has an owner state) rather than asked for."""
+        return self.owner_state_id is not None
 
     @property
     def is_finished(self) -> bool:

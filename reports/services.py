@@ -68,7 +68,6 @@ def request_report(
             format=fmt,
             language=(get_language() or settings.LANGUAGE_CODE)[:8],
             requested_by=user,
-            scheduled=owner_state is not None,
             owner_state=owner_state,
             schedule_key=schedule_key,
         )

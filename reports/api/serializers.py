@@ -12,6 +12,7 @@ class ReportRequestSerializer(serializers.ModelSerializer):
     url = serializers.HyperlinkedIdentityField(view_name="api:reportrequest-detail")
     requested_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
     owner_state = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    scheduled = serializers.BooleanField(read_only=True)
     download_url = serializers.SerializerMethodField()
 
     class Meta:

@@ -93,6 +93,20 @@ def test_coordinators_and_analysts_see_their_own_and_every_scheduled_report(
     assert list(ReportRequest.objects.visible_to(donor_relations)) == []
 
 
+def test_the_api_says_which_reports_are_scheduled_and_filters_on_it(monthly_kz, coordinator, build, api_for):
+    mine = build(coordinator)
+    api = api_for(coordinator)
+
+    def listed(query: str) -> dict[int, bool]:
+        response = api.get(f"/api/v1/reports/{query}")
+        assert response.status_code == 200, response.content
+        return {row["id"]: row["scheduled"] for row in response.json()["results"]}
+
+    assert listed("") == {monthly_kz.pk: True, mine.pk: False}
+    assert listed("?scheduled=true") == {monthly_kz.pk: True}
+    assert listed("?scheduled=false") == {mine.pk: False}
+
+
 def test_the_principal_of_a_state_sees_exactly_what_the_state_was_given(kz, officer_kz, officer_uz, uz):
     principal = state_principal(kz)
     assert state_principal(kz).pk == principal.pk  # one per state

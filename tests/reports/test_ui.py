@@ -112,7 +112,6 @@ def test_the_list_costs_the_same_number_of_queries_at_any_page_size(
                 parameters=PERIOD,
                 format="xlsx",
                 requested_by=principal,
-                scheduled=True,
                 owner_state=kz,
                 status="succeeded",
             )
