@@ -49,7 +49,6 @@ from .models import (
 from .services import create_operation, update_operation
 from .workflow import (
     TRANSITIONS,
-    InvalidTransitionInput,
     TransitionError,
     TransitionForbidden,
     _lock,
@@ -253,7 +252,8 @@ class OperationUpdateView(LoginRequiredMixin, View):
 
     def post(self, request, pk):
         op = self.get_object(request, pk)
-        form = JointOperationForm(request.POST, instance=JointOperation.objects.get(pk=op.pk), lead_state=op.lead_state)
+        # update_operation re-reads the row under its lock, so the form may bind to `op` itself.
+        form = JointOperationForm(request.POST, instance=op, lead_state=op.lead_state)
         if form.is_valid():
             fields = {name: form.cleaned_data[name] for name in form.Meta.fields}
             version_before = op.version
@@ -287,7 +287,7 @@ class TransitionView(LoginRequiredMixin, View):
             fire(op, name, request.user, form.cleaned_data["comment"], form.cleaned_data["expected_status"])
         except TransitionForbidden:
             raise
-        except (InvalidTransitionInput, TransitionError) as exc:
+        except TransitionError as exc:
             messages.error(request, exc.message)
         else:
             label = TRANSITIONS[name].label
