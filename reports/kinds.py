@@ -303,9 +303,6 @@ class SeizureStatistics(BaseKind):
     def chart_point(self, row: list[Any]) -> tuple[str, float] | None:
         return row[3], float(row[6])
 
-    def title(self, params: Params) -> str:
-        return _("Seizure statistics")
-
 
 class SeizureRegister(BaseKind):
     """Every seized item of the period, one row each, with its record's markings."""
@@ -414,9 +411,6 @@ class SeizureRegister(BaseKind):
                 batch = []
         if batch:
             AccessLog.objects.bulk_create(batch)
-
-    def title(self, params: Params) -> str:
-        return _("Seizure register")
 
 
 # --- intel: requests for information -----------------------------------------------------
@@ -718,9 +712,6 @@ class FundingStatus(BaseKind):
     def period_text(self, params: Params) -> str:
         years = self._years(params)
         return str(years[0]) if len(years) == 1 else f"{years[0]}–{years[-1]}"
-
-    def title(self, params: Params) -> str:
-        return _("Funding status")
 
 
 KINDS: dict[str, BaseKind] = {
