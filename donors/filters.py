@@ -1,7 +1,7 @@
 """Filter sets of the donors app, shared by the UI lists and the API."""
 
 import django_filters
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from .choices import DonorType, Earmark, PledgeStatus
@@ -38,6 +38,7 @@ class PledgeFilterSet(django_filters.FilterSet):
     earmark = django_filters.ChoiceFilter(choices=Earmark.choices, label=_("Earmark"))
     currency = django_filters.CharFilter(lookup_expr="iexact", label=_("Currency"))
     year = django_filters.NumberFilter(method="covers_year", label=_("Year covered"))
+    overpaid = django_filters.BooleanFilter(method="filter_overpaid", label=_("Overpaid"))
     archived = django_filters.BooleanFilter(field_name="archived_at", lookup_expr="isnull", exclude=True)
 
     class Meta:
@@ -46,6 +47,10 @@ class PledgeFilterSet(django_filters.FilterSet):
 
     def covers_year(self, queryset, name, value):
         return queryset.filter(year_from__lte=value, year_to__gte=value)
+
+    def filter_overpaid(self, queryset, name, value):
+        overpaid = Q(received_amount__gt=F("amount"))
+        return queryset.filter(overpaid) if value else queryset.exclude(overpaid)
 
 
 class PaymentFilterSet(django_filters.FilterSet):

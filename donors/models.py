@@ -172,9 +172,9 @@ class ExchangeRate(models.Model):
 class Pledge(models.Model):
     """A donor's promise of money; its status follows from agreements and money received.
 
-    `status`, `received_amount`, `received_usd` and `overpaid` are derived by
+    `status`, `received_amount` and `received_usd` are derived by
     `refresh_status()` whenever an agreement or a payment changes; no form or
-    serializer lets a person type them.
+    serializer lets a person type them. `overpaid` follows from the row itself.
     """
 
     confidential_path = "donor__confidential"
@@ -206,7 +206,6 @@ class Pledge(models.Model):
     )
     received_amount = models.DecimalField(_("received"), **MONEY, default=ZERO, editable=False)
     received_usd = models.DecimalField(_("received (USD)"), **MONEY, default=ZERO, editable=False)
-    overpaid = models.BooleanField(_("overpaid"), default=False, editable=False)
 
     closure = models.CharField(_("closed as"), max_length=20, choices=Closure.choices, blank=True, editable=False)
     closure_reason = models.TextField(_("reason for closing"), blank=True, editable=False)
@@ -264,6 +263,11 @@ class Pledge(models.Model):
         return bool(self.closure)
 
     @property
+    def overpaid(self) -> bool:
+        """More money received than pledged (read from the row, not stored a second time)."""
+        return self.received_amount > self.amount
+
+    @property
     def outstanding(self) -> Decimal:
         return max(self.amount - self.received_amount, ZERO)
 
@@ -285,7 +289,7 @@ class Pledge(models.Model):
         self.amount_usd = to_usd(self.amount, self.rate_to_usd)
 
     def derived_values(self) -> dict[str, Any]:
-        """Status, money received and overpayment, computed from the database rows."""
+        """Status and money received, computed from the database rows."""
         received = ZERO
         received_usd = ZERO
         for amount, usd in self.payments.values_list("pledge_amount", "amount_usd"):
@@ -305,7 +309,6 @@ class Pledge(models.Model):
             "status": status,
             "received_amount": cents(received),
             "received_usd": cents(received_usd),
-            "overpaid": received > self.amount,
         }
 
     def refresh_status(self) -> None:

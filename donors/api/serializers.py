@@ -93,7 +93,6 @@ class PledgeSerializer(serializers.ModelSerializer):
             "status",
             "received_amount",
             "received_usd",
-            "overpaid",
             "closure",
             "closure_reason",
             "closed_on",

@@ -58,6 +58,20 @@ def test_partial_full_and_over_payment():
     assert pledge.received_amount == Decimal("1000.01")
 
 
+def test_the_overpaid_filter_reads_the_amounts(api_for, donor_relations):
+    overpaid, exact, open_ = make_pledge(amount="100.00"), make_pledge(amount="100.00"), make_pledge(amount="100.00")
+    pay(overpaid, "100.50")
+    pay(exact, "100.00")
+    api = api_for(donor_relations)
+
+    def ids(flag: str) -> set[int]:
+        return {row["id"] for row in api.get("/api/v1/pledges/", {"overpaid": flag}).json()["results"]}
+
+    assert ids("true") == {overpaid.pk}
+    assert ids("false") == {exact.pk, open_.pk}
+    assert api.get(f"/api/v1/pledges/{overpaid.pk}/").json()["overpaid"] is True
+
+
 def test_money_without_an_agreement_still_makes_it_partially_paid():
     pledge = make_pledge(amount="1000.00")
     pay(pledge, "10.00")
