@@ -143,10 +143,6 @@ class ReportRequest(models.Model):
         return self.owner_state_id is not None
 
     @property
-    def is_finished(self) -> bool:
-        return self.status in (ReportStatus.SUCCEEDED, ReportStatus.FAILED, ReportStatus.EXPIRED)
-
-    @property
     def is_downloadable(self) -> bool:
         return self.status == ReportStatus.SUCCEEDED and bool(self.file)
 
