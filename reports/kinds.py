@@ -17,6 +17,7 @@ import datetime as dt
 from abc import ABC, abstractmethod
 from collections.abc import Iterator
 from decimal import Decimal
+from itertools import islice
 from typing import Any
 
 from django import forms
@@ -387,9 +388,10 @@ class SeizureRegister(BaseKind):
 
         Once per report: a re-run after a crash finds the entries and adds none.
         """
-        AccessLog = apps.get_model("intel", "AccessLog")
+        from intel.models import AccessLog, log_export
+
         detail = f"report #{report.pk}"
-        if AccessLog.objects.filter(user=user, action="export", detail=detail).exists():
+        if AccessLog.objects.filter(user=user, action=AccessLog.Action.EXPORT, detail=detail).exists():
             return
         record_ids = (
             _visible_seizure_items(user, params)
@@ -398,19 +400,9 @@ class SeizureRegister(BaseKind):
             .distinct()
             .iterator(chunk_size=ITERATOR_CHUNK)
         )
-        now = timezone.now()
-        batch = []
-        for record_id in record_ids:
-            batch.append(
-                AccessLog(
-                    record_id=record_id, user=user, state_id=user.state_id, action="export", at=now, detail=detail
-                )
-            )
-            if len(batch) >= ITERATOR_CHUNK:
-                AccessLog.objects.bulk_create(batch)
-                batch = []
-        if batch:
-            AccessLog.objects.bulk_create(batch)
+        # intel's own export logger, a batch at a time so memory stays flat on large reports.
+        while batch := list(islice(record_ids, ITERATOR_CHUNK)):
+            log_export(user, batch, detail=detail)
 
 
 # --- intel: requests for information -----------------------------------------------------
