@@ -14,6 +14,8 @@ from rest_framework import exceptions, mixins, permissions, status, viewsets
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from members.sharing import has_object_permission
+
 from .pagination import CodeCursorPagination, CreatedCursorPagination, IdCursorPagination
 from .views import assert_in_scope
 
@@ -50,8 +52,7 @@ class ModelPermissions(permissions.DjangoModelPermissions):
         action = getattr(view, "object_write_permission", "change")
         if request.method == "DELETE":
             action = "delete"
-        opts = obj._meta
-        return request.user.has_perm(f"{opts.app_label}.{action}_{opts.model_name}", obj)
+        return has_object_permission(request.user, action, obj)
 
 
 class VisibleViewSetMixin:
@@ -104,7 +105,7 @@ def exception_handler(exc, context):
     elif isinstance(exc, Http404):
         exc = exceptions.NotFound()
     elif isinstance(exc, DjangoPermissionDenied):
-        exc = exceptions.PermissionDenied()
+        exc = exceptions.PermissionDenied(*exc.args)
     return drf_exception_handler(exc, context)
 
 

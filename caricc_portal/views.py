@@ -18,6 +18,8 @@ from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
+from members.sharing import has_object_permission
+
 
 class VisibleQuerysetMixin(LoginRequiredMixin):
     """Take the queryset from `visible_to(request.user)`; there is no other way in.
@@ -68,22 +70,25 @@ class PageSizeMixin:
 
 
 def check_object_permission(user, action: str, obj) -> None:
-    """Raise PermissionDenied unless `user` holds `<action>_<model>` on `obj`.
+    """Raise PermissionDenied unless `user` may `action` on `obj` (see has_object_permission).
 
     Call only on objects already fetched through visible_to(): the user may
     know the object exists, so 403 leaks nothing here.
     """
-    opts = obj._meta
-    if not user.has_perm(f"{opts.app_label}.{action}_{opts.model_name}", obj):
+    if not has_object_permission(user, action, obj):
         raise PermissionDenied
 
 
-def assert_in_scope(user, obj) -> None:
-    """After a write, inside its transaction: the object must still be visible to the
+def assert_in_scope(user, *objs) -> None:
+    """After a write, inside its transaction: the objects must still be visible to the
     user, or PermissionDenied rolls the transaction back (NetBox re-checks the same
-    way). Used by the UI's RestrictedFormMixin and the API's base viewset alike."""
-    manager = type(obj)._default_manager
-    if not manager.visible_to(user).filter(pk=obj.pk).exists():
+    way). Used by the UI's RestrictedFormMixin and the API's base viewset alike; one
+    query for any number of objects of one model."""
+    if not objs:
+        return
+    manager = type(objs[0])._default_manager
+    ids = {obj.pk for obj in objs}
+    if manager.visible_to(user).filter(pk__in=ids).count() != len(ids):
         raise PermissionDenied(_("The object would fall outside your scope; nothing was saved."))
 
 

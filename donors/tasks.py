@@ -95,7 +95,7 @@ def mark_overdue(today: date) -> int:
 
 
 def _recipients() -> list[str]:
-    users = get_user_model().objects.filter(is_active=True, groups__name=Role.DONOR_RELATIONS).exclude(email="")
+    users = get_user_model().objects.with_role(Role.DONOR_RELATIONS).exclude(email="")
     return sorted(set(users.values_list("email", flat=True)))
 
 

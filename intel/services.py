@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from members.models import State
+from members.sharing import has_object_permission
 
 from .models import (
     Attachment,
@@ -67,12 +68,6 @@ def resolve_recipients(states: Iterable[State], shortcut: str = "") -> list[Stat
             {"share_with": _("Former members cannot receive records: %s") % ", ".join(sorted(former))}
         )
     return list(chosen.values())
-
-
-def can(user, action: str, record: IntelRecord) -> bool:
-    """Model-level (centre roles) or object-level (state grants) permission on a record."""
-    perm = f"intel.{action}_intelrecord"
-    return user.has_perm(perm) or user.has_perm(perm, record)
 
 
 def can_see_access_log(user, record: IntelRecord) -> bool:
@@ -241,7 +236,7 @@ def acknowledge(*, user, rfi_record: IntelRecord) -> None:
 @transaction.atomic
 def close(*, user, rfi_record: IntelRecord) -> None:
     rfi = _lock_rfi(rfi_record)
-    if not can(user, "change", rfi_record):
+    if not has_object_permission(user, "change", rfi_record):
         raise PermissionDenied(_("Only the requesting state can close its request."))
     if rfi.status == RFIStatus.CLOSED:
         raise TransitionError(_("This request is already closed."))
@@ -252,7 +247,7 @@ def close(*, user, rfi_record: IntelRecord) -> None:
 @transaction.atomic
 def set_dissemination(*, user, record: IntelRecord, states: Iterable[State], shortcut: str = "") -> None:
     """Widen or narrow who receives a record: the originator (or a coordinator) only."""
-    if not can(user, "share", record):
+    if not has_object_permission(user, "share", record):
         raise PermissionDenied(_("Only the originating state or a coordinator can change the dissemination."))
     targets = resolve_recipients(states, shortcut)
     record.set_recipients(targets)
@@ -293,7 +288,7 @@ def request_dissemination(*, user, record: IntelRecord, states: Iterable[State],
 @transaction.atomic
 def decide_dissemination(*, user, request: DisseminationRequest, approve: bool) -> None:
     req = DisseminationRequest.objects.select_for_update().get(pk=request.pk)
-    if not can(user, "share", req.record):
+    if not has_object_permission(user, "share", req.record):
         raise PermissionDenied(_("Only the originating state or a coordinator can decide."))
     if req.status != DisseminationRequest.Status.PENDING:
         raise TransitionError(_("This request has already been decided."))
@@ -474,7 +469,7 @@ def validate_upload(upload) -> str:
 
 @transaction.atomic
 def add_attachment(*, user, record: IntelRecord, upload) -> Attachment:
-    if not can(user, "change", record):
+    if not has_object_permission(user, "change", record):
         raise PermissionDenied(_("Only the originating state can attach files."))
     content_type = validate_upload(upload)
     digest = hashlib.sha256()

@@ -36,11 +36,8 @@ def flag_overdue_rfis() -> int:
             rfi = RequestForInformation.objects.select_related("record").get(pk=pk)
             recipients = list(
                 get_user_model()
-                .objects.filter(
-                    is_active=True,
-                    state__in=rfi.addressees.all(),
-                    groups__name=Role.LIAISON_OFFICER,
-                )
+                .objects.with_role(Role.LIAISON_OFFICER)
+                .filter(state__in=rfi.addressees.all())
                 .exclude(email="")
                 .values_list("email", flat=True)
                 .distinct()

@@ -31,6 +31,7 @@ from django.views.generic import DetailView, FormView, ListView
 
 from caricc_portal.views import PageSizeMixin, VisibleQuerysetMixin, get_visible_or_404
 from members.models import State
+from members.sharing import has_object_permission
 
 from . import services
 from .filters import IntelRecordFilterSet
@@ -300,8 +301,8 @@ class RecordDetailView(VisibleQuerysetMixin, DetailView):
         context = super().get_context_data(**kwargs)
         record = self.object
         user = self.request.user
-        can_share = services.can(user, "share", record)
-        can_change = services.can(user, "change", record)
+        can_share = has_object_permission(user, "share", record)
+        can_change = has_object_permission(user, "change", record)
         context["recipients"] = record.shared_states().exclude(pk=record.originating_state_id)
         context["hits"] = services.identifier_hits(user, record)
         context["can_share"] = can_share
@@ -473,7 +474,7 @@ class RFICreateView(_CreateBase):
 def record_edit(request, pk: int):
     """The originator (or a coordinator) edits text and markings; history keeps the change."""
     record = get_visible_or_404(IntelRecord, request.user, pk=pk)
-    if not services.can(request.user, "change", record):
+    if not has_object_permission(request.user, "change", record):
         raise PermissionDenied
     form = RecordEditForm(request.POST or None, instance=record)
     if request.method == "POST" and form.is_valid():
@@ -534,7 +535,7 @@ def rfi_action(request, pk: int, action: str):
 def share(request, pk: int):
     """Set the record's dissemination (originating state or coordinator)."""
     record = get_visible_or_404(IntelRecord, request.user, pk=pk)
-    if not services.can(request.user, "share", record):
+    if not has_object_permission(request.user, "share", record):
         raise PermissionDenied
     form = ShareForm(request.POST, record=record)
     if form.is_valid():

@@ -8,6 +8,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, Group
+from django.contrib.auth.models import UserManager as DjangoUserManager
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models, transaction
@@ -162,6 +163,12 @@ class Agency(models.Model):
         return self.name_ru if (get_language() or "en").startswith("ru") else self.name_en
 
 
+class UserManager(DjangoUserManager):
+    def with_role(self, *roles: str) -> models.QuerySet:
+        """Active users holding any of the roles (e.g. to e-mail a state's liaison officers)."""
+        return self.filter(is_active=True, groups__name__in=roles).distinct()
+
+
 class User(AbstractUser):
     """A person or partner system using the portal.
 
@@ -184,6 +191,8 @@ class User(AbstractUser):
     )
     position = models.CharField(_("position"), max_length=150, blank=True)
     phone = models.CharField(_("phone"), max_length=40, blank=True)
+
+    objects = UserManager()
 
     class Meta(AbstractUser.Meta):
         ordering = ["username"]

@@ -106,6 +106,15 @@ def state_groups(states: Iterable[State] | models.QuerySet) -> models.QuerySet:
     return Group.objects.filter(state__in=ids)
 
 
+def has_object_permission(user, action: str, obj) -> bool:
+    """Whether `user` holds `<action>_<model>` on `obj`: globally (a centre role's
+    model permission, from the model backend) or on this object (a state group's
+    grant, from guardian). Django's backends answer only one of the two per call."""
+    opts = obj._meta
+    perm = f"{opts.app_label}.{action}_{opts.model_name}"
+    return user.has_perm(perm) or user.has_perm(perm, obj)
+
+
 def grant(model: type[ShareableModel], object_ids: list[int], states, actions: Iterable[str]) -> None:
     """Give the states' groups `actions` on the objects: rows in the model's direct-FK
     guardian table, written in one INSERT; existing grants are kept (guardian's

@@ -49,7 +49,7 @@ class StateDetailView(VisibleQuerysetMixin, DetailView):
         "status_history",
         Prefetch(
             "users",
-            queryset=User.objects.filter(is_active=True, groups__name=Role.LIAISON_OFFICER)
+            queryset=User.objects.with_role(Role.LIAISON_OFFICER)
             .select_related("agency")
             .order_by("last_name", "username"),
             to_attr="liaison_officers",

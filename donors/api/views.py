@@ -36,17 +36,8 @@ class DonorsAccess(permissions.BasePermission):
         return True
 
 
-class RolePermissions(ModelPermissions):
-    """Donor data is role-based: the write check on an object is the model permission."""
-
-    def has_object_permission(self, request, view, obj):
-        if request.method in permissions.SAFE_METHODS:
-            return True
-        opts = obj._meta
-        return request.user.has_perm(f"{opts.app_label}.change_{opts.model_name}")
-
-
-ACCESS = [permissions.IsAuthenticated, DonorsAccess, RolePermissions]
+# ModelPermissions accepts the model permission for writes on an object (role-based data).
+ACCESS = [permissions.IsAuthenticated, DonorsAccess, ModelPermissions]
 
 
 class DonorViewSet(VisibleModelViewSet):

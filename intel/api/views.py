@@ -9,10 +9,8 @@ from __future__ import annotations
 
 import json
 
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.db import IntegrityError, transaction
 from django.http import FileResponse, Http404
-from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions, mixins, permissions, status, viewsets
 from rest_framework.decorators import action
@@ -21,10 +19,12 @@ from rest_framework.response import Response
 
 from caricc_portal.api import Conflict, VisibleViewSetMixin
 from caricc_portal.pagination import CreatedCursorPagination
+from caricc_portal.views import assert_in_scope
 from intel import services
 from intel.filters import IntelRecordFilterSet
 from intel.models import AccessLog, IdempotencyKey, IntelRecord
 from intel.vocabularies import RecordKind
+from members.sharing import has_object_permission
 
 from .serializers import (
     AccessLogSerializer,
@@ -56,7 +56,7 @@ class IntelPermission(permissions.IsAuthenticated):
 
     def has_object_permission(self, request, view, obj):
         if getattr(view, "action", None) in ("update", "partial_update"):
-            return services.can(request.user, "change", obj)
+            return has_object_permission(request.user, "change", obj)
         return True
 
 
@@ -117,15 +117,12 @@ class IntelRecordViewSet(mixins.CreateModelMixin, mixins.ListModelMixin, mixins.
         record = self.get_object()
         data = ShareSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        try:
-            services.set_dissemination(
-                user=request.user,
-                record=record,
-                states=data.validated_data.get("share_with", []),
-                shortcut=data.validated_data.get("shortcut", ""),
-            )
-        except DjangoPermissionDenied as exc:
-            raise exceptions.PermissionDenied(str(exc)) from exc
+        services.set_dissemination(
+            user=request.user,
+            record=record,
+            states=data.validated_data.get("share_with", []),
+            shortcut=data.validated_data.get("shortcut", ""),
+        )
         return Response(RecordDetailSerializer(record, context=self.get_serializer_context()).data)
 
     @extend_schema(request=DisseminationRequestSerializer, responses={201: None})
@@ -152,8 +149,6 @@ class IntelRecordViewSet(mixins.CreateModelMixin, mixins.ListModelMixin, mixins.
             services.decide_dissemination(user=request.user, request=req, approve=data.validated_data["approve"])
         except services.TransitionError as exc:
             raise Conflict(str(exc)) from exc
-        except DjangoPermissionDenied as exc:
-            raise exceptions.PermissionDenied(str(exc)) from exc
         return Response(status=status.HTTP_204_NO_CONTENT)
 
     @extend_schema(responses=AccessLogSerializer(many=True))
@@ -215,10 +210,7 @@ class IntelRecordViewSet(mixins.CreateModelMixin, mixins.ListModelMixin, mixins.
         upload = request.FILES.get("file")
         if upload is None:
             raise exceptions.ValidationError({"file": ["No file was submitted."]})
-        try:
-            att = services.add_attachment(user=request.user, record=record, upload=upload)
-        except DjangoPermissionDenied as exc:
-            raise exceptions.PermissionDenied(str(exc)) from exc
+        att = services.add_attachment(user=request.user, record=record, upload=upload)
         return Response({"id": att.pk, "sha256": att.sha256, "size": att.size}, status=status.HTTP_201_CREATED)
 
 
@@ -239,8 +231,6 @@ class RFIViewSet(mixins.CreateModelMixin, mixins.ListModelMixin, _RecordBase):
             return func(**kwargs)
         except services.TransitionError as exc:
             raise Conflict(str(exc)) from exc
-        except DjangoPermissionDenied as exc:
-            raise exceptions.PermissionDenied(str(exc)) from exc
 
     @extend_schema(request=RespondSerializer, responses=RecordDetailSerializer)
     @action(detail=True, methods=["post"])
@@ -299,11 +289,8 @@ class SeizureViewSet(mixins.ListModelMixin, _RecordBase):
             with transaction.atomic():
                 serializer.save()
                 records = serializer.instance if many else [serializer.instance]
-                # The base viewset's after-write scope check, once for the whole
-                # batch instead of one EXISTS per report.
-                ids = [record.pk for record in records]
-                if IntelRecord.objects.visible_to(request.user).filter(pk__in=ids).count() != len(ids):
-                    raise exceptions.PermissionDenied(_("The object would fall outside your scope; nothing was saved."))
+                # The base viewset's after-write scope check, one query for the batch.
+                assert_in_scope(request.user, *records)
                 # A plain JSON copy: what the client got is what a replay gets.
                 data = json.loads(JSONRenderer().render(serializer.data))
                 if key:
