@@ -9,6 +9,8 @@ from django.forms import BaseInlineFormSet, inlineformset_factory
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from caricc_portal.forms import BootstrapFormMixin
+
 from .choices import Closure
 from .models import (
     Agreement,
@@ -40,22 +42,7 @@ class CurrencyField(forms.CharField):
         return (super().to_python(value) or "").strip().upper()
 
 
-class BootstrapMixin:
-    """Bootstrap classes on every widget (the shared form_fields include expects them)."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            widget = field.widget
-            if isinstance(widget, forms.CheckboxInput):
-                widget.attrs.setdefault("class", "form-check-input")
-            elif isinstance(widget, forms.Select):
-                widget.attrs.setdefault("class", "form-select")
-            else:
-                widget.attrs.setdefault("class", "form-control")
-
-
-class DonorForm(BootstrapMixin, forms.ModelForm):
+class DonorForm(BootstrapFormMixin, forms.ModelForm):
     class Meta:
         model = Donor
         fields = ["name", "type", "country", "focal_points", "confidential", "notes"]
@@ -65,14 +52,14 @@ class DonorForm(BootstrapMixin, forms.ModelForm):
         return (self.cleaned_data.get("country") or "").strip().upper()
 
 
-class PledgingEventForm(BootstrapMixin, forms.ModelForm):
+class PledgingEventForm(BootstrapFormMixin, forms.ModelForm):
     class Meta:
         model = PledgingEvent
         fields = ["name", "date", "online", "venue", "notes"]
         widgets = {"date": DATE, "notes": forms.Textarea(attrs={"rows": 3})}
 
 
-class PledgeForm(BootstrapMixin, forms.ModelForm):
+class PledgeForm(BootstrapFormMixin, forms.ModelForm):
     currency = CurrencyField(label=_("Currency"), initial="USD", help_text=_("ISO 4217, e.g. USD, EUR."))
 
     class Meta:
@@ -127,7 +114,7 @@ class BaseInstalmentFormSet(BaseInlineFormSet):
             )
 
 
-class InstalmentForm(BootstrapMixin, forms.ModelForm):
+class InstalmentForm(BootstrapFormMixin, forms.ModelForm):
     class Meta:
         model = Instalment
         fields = ["due_on", "amount"]
@@ -146,7 +133,7 @@ InstalmentFormSet = inlineformset_factory(
 )
 
 
-class PaymentForm(BootstrapMixin, forms.ModelForm):
+class PaymentForm(BootstrapFormMixin, forms.ModelForm):
     currency = CurrencyField(label=_("Currency"), help_text=_("ISO 4217; may differ from the pledge's."))
 
     class Meta:
@@ -155,14 +142,14 @@ class PaymentForm(BootstrapMixin, forms.ModelForm):
         widgets = {"value_date": DATE, "note": forms.Textarea(attrs={"rows": 2})}
 
 
-class AgreementForm(BootstrapMixin, forms.ModelForm):
+class AgreementForm(BootstrapFormMixin, forms.ModelForm):
     class Meta:
         model = Agreement
         fields = ["reference", "signed_on", "start_on", "end_on", "notes"]
         widgets = {"signed_on": DATE, "start_on": DATE, "end_on": DATE, "notes": forms.Textarea(attrs={"rows": 2})}
 
 
-class AttachmentForm(BootstrapMixin, forms.ModelForm):
+class AttachmentForm(BootstrapFormMixin, forms.ModelForm):
     class Meta:
         model = AgreementAttachment
         fields = ["name", "file"]
@@ -177,19 +164,19 @@ class AttachmentForm(BootstrapMixin, forms.ModelForm):
         return upload
 
 
-class ObligationForm(BootstrapMixin, forms.ModelForm):
+class ObligationForm(BootstrapFormMixin, forms.ModelForm):
     class Meta:
         model = ReportingObligation
         fields = ["kind", "period_start", "period_end", "due_on", "submitted_on", "accepted_on"]
         widgets = dict.fromkeys(["period_start", "period_end", "due_on", "submitted_on", "accepted_on"], DATE)
 
 
-class CloseForm(BootstrapMixin, forms.Form):
+class CloseForm(BootstrapFormMixin, forms.Form):
     closure = forms.ChoiceField(label=_("Close as"), choices=Closure.choices)
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class ExchangeRateForm(BootstrapMixin, forms.ModelForm):
+class ExchangeRateForm(BootstrapFormMixin, forms.ModelForm):
     currency = CurrencyField(label=_("Currency"))
 
     class Meta:
@@ -198,13 +185,13 @@ class ExchangeRateForm(BootstrapMixin, forms.ModelForm):
         widgets = {"date": DATE}
 
 
-class RateImportForm(BootstrapMixin, forms.Form):
+class RateImportForm(BootstrapFormMixin, forms.Form):
     file = forms.FileField(
         label=_("CSV file"), help_text=_("Columns: currency, date (YYYY-MM-DD), rate_to_usd[, source].")
     )
 
 
-class BudgetLineForm(BootstrapMixin, forms.ModelForm):
+class BudgetLineForm(BootstrapFormMixin, forms.ModelForm):
     class Meta:
         model = BudgetLine
         fields = ["year", "category", "description", "amount_usd"]

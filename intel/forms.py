@@ -6,6 +6,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from caricc_portal.forms import BootstrapFormMixin
 from members.models import Agency, State
 
 from . import services
@@ -15,27 +16,11 @@ from .vocabularies import TLP, RecordKind, RFIStatus, Substance, Urgency
 MARKINGS = ["tlp", "handling_code", "handling_note", "classification", "source_reliability", "information_credibility"]
 
 
-class BootstrapMixin:
-    """Bootstrap classes on every widget (the shared field template renders widgets as they are)."""
-
-    def _style(self) -> None:
-        for field in self.fields.values():
-            widget = field.widget
-            if isinstance(widget, (forms.CheckboxSelectMultiple, forms.RadioSelect)):
-                continue
-            if isinstance(widget, forms.CheckboxInput):
-                widget.attrs.setdefault("class", "form-check-input")
-            elif isinstance(widget, forms.Select):
-                widget.attrs.setdefault("class", "form-select")
-            else:
-                widget.attrs.setdefault("class", "form-control")
-
-
 def active_states():
     return State.objects.exclude(status=State.Status.FORMER).order_by("name_en")
 
 
-class RecordForm(BootstrapMixin, forms.ModelForm):
+class RecordForm(BootstrapFormMixin, forms.ModelForm):
     """Text, markings and dissemination of a new record."""
 
     share_with = forms.ModelMultipleChoiceField(
@@ -65,7 +50,7 @@ class RecordForm(BootstrapMixin, forms.ModelForm):
         self.fields["share_with"].queryset = active_states().exclude(pk=getattr(user, "state_id", None))
         self.fields["agency"].queryset = Agency.objects.filter(state_id=getattr(user, "state_id", None))
         self.fields["shortcut"].initial = ""
-        self._style()
+        self.style_widgets()
 
     def clean_attachment(self):
         upload = self.cleaned_data.get("attachment")
@@ -96,7 +81,7 @@ class GeneralRecordForm(RecordForm):
         fields = ["kind", *RecordForm.Meta.fields]
 
 
-class RecordEditForm(BootstrapMixin, forms.ModelForm):
+class RecordEditForm(BootstrapFormMixin, forms.ModelForm):
     """What the originator may change in place (dissemination has its own form)."""
 
     class Meta:
@@ -106,7 +91,7 @@ class RecordEditForm(BootstrapMixin, forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self._style()
+        self.style_widgets()
 
     def clean(self):
         data = super().clean()
@@ -115,7 +100,7 @@ class RecordEditForm(BootstrapMixin, forms.ModelForm):
         return data
 
 
-class SeizureForm(BootstrapMixin, forms.ModelForm):
+class SeizureForm(BootstrapFormMixin, forms.ModelForm):
     transit = forms.CharField(
         label=_("Transit states"),
         required=False,
@@ -145,7 +130,7 @@ class SeizureForm(BootstrapMixin, forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["occurred_at"].input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"]
-        self._style()
+        self.style_widgets()
 
     def clean_transit(self):
         raw = self.cleaned_data.get("transit") or ""
@@ -167,14 +152,14 @@ class SeizureForm(BootstrapMixin, forms.ModelForm):
         return data
 
 
-class SeizureItemForm(BootstrapMixin, forms.ModelForm):
+class SeizureItemForm(BootstrapFormMixin, forms.ModelForm):
     class Meta:
         model = SeizureItem
         fields = ["substance", "form", "quantity", "unit", "purity"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self._style()
+        self.style_widgets()
 
 
 SeizureItemFormSet = forms.formset_factory(
@@ -182,7 +167,7 @@ SeizureItemFormSet = forms.formset_factory(
 )
 
 
-class IdentifierForm(BootstrapMixin, forms.ModelForm):
+class IdentifierForm(BootstrapFormMixin, forms.ModelForm):
     class Meta:
         model = Identifier
         fields = ["kind", "value", "date_of_birth"]
@@ -190,7 +175,7 @@ class IdentifierForm(BootstrapMixin, forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self._style()
+        self.style_widgets()
 
 
 IdentifierFormSet = forms.formset_factory(IdentifierForm, extra=3, max_num=50, validate_max=True)
@@ -221,7 +206,7 @@ class RFIForm(RecordForm):
         del self.fields["share_with"]
         del self.fields["shortcut"]
         self.fields["addressees"].queryset = active_states().exclude(pk=getattr(self.user, "state_id", None))
-        self._style()
+        self.style_widgets()
 
     def clean(self):
         data = super().clean()
@@ -237,7 +222,7 @@ class RFIForm(RecordForm):
         return [q.strip() for q in self.cleaned_data["questions"].splitlines() if q.strip()]
 
 
-class RespondForm(BootstrapMixin, forms.ModelForm):
+class RespondForm(BootstrapFormMixin, forms.ModelForm):
     outcome = forms.ChoiceField(
         label=_("Outcome"),
         choices=[(s, RFIStatus(s).label) for s in (RFIStatus.ANSWERED, RFIStatus.PARTLY_ANSWERED, RFIStatus.REFUSED)],
@@ -249,10 +234,10 @@ class RespondForm(BootstrapMixin, forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self._style()
+        self.style_widgets()
 
 
-class ShareForm(BootstrapMixin, forms.Form):
+class ShareForm(BootstrapFormMixin, forms.Form):
     share_with = forms.ModelMultipleChoiceField(
         label=_("Shared with"), queryset=State.objects.none(), widget=forms.CheckboxSelectMultiple, required=False
     )
@@ -266,7 +251,7 @@ class ShareForm(BootstrapMixin, forms.Form):
         self.fields["shortcut"].initial = ""
 
 
-class DisseminationRequestForm(BootstrapMixin, forms.Form):
+class DisseminationRequestForm(BootstrapFormMixin, forms.Form):
     states = forms.ModelMultipleChoiceField(
         label=_("Also share with"), queryset=State.objects.none(), widget=forms.CheckboxSelectMultiple
     )
@@ -275,14 +260,14 @@ class DisseminationRequestForm(BootstrapMixin, forms.Form):
     def __init__(self, *args, record=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["states"].queryset = active_states().exclude(pk__in=record.shared_state_ids("view"))
-        self._style()
+        self.style_widgets()
 
 
 class AttachmentForm(forms.Form):
     file = forms.FileField(label=_("File"))
 
 
-class RecordFilterForm(BootstrapMixin, forms.Form):
+class RecordFilterForm(BootstrapFormMixin, forms.Form):
     q = forms.CharField(label=_("Search"), required=False)
     kind = forms.ChoiceField(label=_("Kind"), choices=[("", _("All")), *list(RecordKind.choices)], required=False)
     state = forms.ModelChoiceField(
@@ -297,4 +282,4 @@ class RecordFilterForm(BootstrapMixin, forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self._style()
+        self.style_widgets()

@@ -6,6 +6,7 @@ from django import forms
 from django.forms import inlineformset_factory
 from django.utils.translation import gettext_lazy as _
 
+from caricc_portal.forms import BootstrapFormMixin
 from members.models import State
 
 from .choices import Consent, ParticipantRole
@@ -19,7 +20,7 @@ def _state_choices():
     return State.objects.exclude(status=State.Status.FORMER).order_by("name_en")
 
 
-class JointOperationForm(forms.ModelForm):
+class JointOperationForm(BootstrapFormMixin, forms.ModelForm):
     """The operation and who takes part (the lead state is the author's own state)."""
 
     participants = forms.ModelMultipleChoiceField(
@@ -78,9 +79,7 @@ class JointOperationForm(forms.ModelForm):
                 by_role.setdefault(p.role, []).append(p.state_id)
             for name, role in self.ROLE_FIELDS.items():
                 self.initial[name] = by_role.get(role, [])
-        for field in self.fields.values():
-            css = "form-select" if isinstance(field.widget, forms.Select | forms.SelectMultiple) else "form-control"
-            field.widget.attrs.setdefault("class", css)
+        self.style_widgets()
 
     def clean(self):
         cleaned = super().clean()
