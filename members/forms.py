@@ -7,11 +7,6 @@ from django_otp.forms import OTPTokenForm
 from .models import Notice, State
 
 
-class StateFilterForm(forms.Form):
-    status = forms.ChoiceField(label=_("Status"), choices=[("", _("All")), *State.Status.choices], required=False)
-    q = forms.CharField(label=_("Search"), required=False)
-
-
 class StateForm(forms.ModelForm):
     class Meta:
         model = State

@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -10,7 +10,8 @@ from django.views.generic import CreateView, DetailView, ListView
 
 from caricc_portal.views import PageSizeMixin, RestrictedFormMixin, VisibleQuerysetMixin
 
-from .forms import NoticeForm, StateFilterForm, StateForm
+from .filters import StateFilterSet
+from .forms import NoticeForm, StateForm
 from .models import Notice, State, User
 from .roles import Role
 
@@ -22,18 +23,12 @@ class StateListView(PageSizeMixin, VisibleQuerysetMixin, ListView):
     template_name = "members/state_list.html"
 
     def get_queryset(self):
-        qs = super().get_queryset()
-        self.filter_form = StateFilterForm(self.request.GET or None)
-        if self.filter_form.is_valid():
-            if status := self.filter_form.cleaned_data["status"]:
-                qs = qs.filter(status=status)
-            if q := self.filter_form.cleaned_data["q"]:
-                qs = qs.filter(Q(name_en__icontains=q) | Q(name_ru__icontains=q) | Q(code__iexact=q))
-        return qs.order_by("status", "name_en")
+        self.filterset = StateFilterSet(self.request.GET or None, queryset=super().get_queryset())
+        return self.filterset.qs.order_by("status", "name_en")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["filter_form"] = self.filter_form
+        context["filter_form"] = self.filterset.form
         return context
 
 
