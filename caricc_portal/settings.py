@@ -56,8 +56,8 @@ INSTALLED_APPS = [
     "django_celery_results",
     "django_celery_beat",
     "simple_history",
-    # ours
-    "caricc_portal",
+    # ours: the foundation, then the domain apps (docs/ARCHITECTURE.md)
+    "core",
     "members",
     "intel",
     "operations",
@@ -119,6 +119,9 @@ if env.str("TEST_DB_NAME", default=""):
     DATABASES["default"]["TEST"] = {"NAME": env.str("TEST_DB_NAME")}
 IS_POSTGRES = DATABASES["default"]["ENGINE"].endswith("postgresql")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# The model of a state, named like AUTH_USER_MODEL so that the foundation (core/)
+# never imports the members app.
+PORTAL_STATE_MODEL = "members.State"
 
 # --- Users, authentication ----------------------------------------------
 AUTH_USER_MODEL = "members.User"
@@ -142,7 +145,7 @@ LOGOUT_REDIRECT_URL = "login"
 ANONYMOUS_USER_NAME = None
 GUARDIAN_RAISE_403 = False
 
-# Two-factor: on in production, off in the demo (DESIGN.md).
+# Two-factor: on in production, off in the demo (docs/ARCHITECTURE.md).
 REQUIRE_2FA = env.bool("REQUIRE_2FA", default=False)
 OTP_TOTP_ISSUER = "CARICC Portal"
 
@@ -153,7 +156,7 @@ AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=0.5)  # hours
 # failures across accounts (password spraying).
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_ON_SUCCESS = True
-AXES_CLIENT_IP_CALLABLE = "caricc_portal.net.client_ip"
+AXES_CLIENT_IP_CALLABLE = "core.net.client_ip"
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 # Number of trusted reverse proxies in front of the portal (X-Forwarded-For hops).
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
@@ -237,15 +240,15 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="CARICC Portal <porta
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "members.authentication.HashedTokenAuthentication",
-        "caricc_portal.authentication.VerifiedSessionAuthentication",
+        "core.authentication.VerifiedSessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_PAGINATION_CLASS": "caricc_portal.pagination.CreatedCursorPagination",
+    "DEFAULT_PAGINATION_CLASS": "core.pagination.CreatedCursorPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_THROTTLE_RATES": {"user": "6000/hour"},
-    "EXCEPTION_HANDLER": "caricc_portal.api.exception_handler",
+    "EXCEPTION_HANDLER": "core.api.exception_handler",
 }
 API_TOKEN_LIFETIME_DAYS = env.int("API_TOKEN_LIFETIME_DAYS", default=90)
 SPECTACULAR_SETTINGS = {

@@ -9,7 +9,7 @@ from django.forms import BaseInlineFormSet, inlineformset_factory
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from caricc_portal.forms import BootstrapFormMixin
+from core.forms import BootstrapFormMixin
 
 from .choices import Closure
 from .models import (

@@ -26,6 +26,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from core.visibility import VisibleQuerySet, can_see_anything, holds_model_permission
+
 from .choices import (
     BudgetCategory,
     Closure,
@@ -43,15 +45,12 @@ RATE = {"max_digits": 20, "decimal_places": 10}
 POSITIVE = [MinValueValidator(Decimal("0.01"))]
 
 
-class DonorsQuerySet(models.QuerySet):
+class DonorsQuerySet(VisibleQuerySet):
     """Role-based visibility for every donors model (the single read path)."""
 
-    def visible_to(self, user: Any, action: str = "view") -> DonorsQuerySet:
+    def visible_for_user(self, user: Any, action: str) -> DonorsQuerySet:
         """Rows the user may see (or hold `action` on): nothing without the model permission."""
-        if user is None or not user.is_authenticated or not user.is_active:
-            return self.none()
-        opts = self.model._meta
-        if not user.has_perm(f"{opts.app_label}.{action}_{opts.model_name}"):
+        if not holds_model_permission(user, self.model, action):
             return self.none()
         path = getattr(self.model, "confidential_path", None)
         if path and not user.has_perm("donors.view_confidential_donor"):
@@ -61,7 +60,7 @@ class DonorsQuerySet(models.QuerySet):
 
 def may_use_donors(user: Any) -> bool:
     """Whether the user has any business in the donors app (the app answers 404 otherwise)."""
-    return bool(user and user.is_authenticated and user.is_active and user.has_perm("donors.view_donor"))
+    return can_see_anything(user) and user.has_perm("donors.view_donor")
 
 
 class Donor(models.Model):

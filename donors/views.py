@@ -27,7 +27,8 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import CreateView, DetailView, FormView, ListView, TemplateView, UpdateView
 
-from caricc_portal.views import PageSizeMixin, RestrictedFormMixin, VisibleQuerysetMixin, get_visible_or_404
+from core.permissions import get_visible_or_404
+from core.views import PageSizeMixin, RestrictedFormMixin, VisibleQuerysetMixin
 
 from .choices import InstalmentStatus, ObligationStatus, PledgeStatus
 from .dashboard import funding_summary

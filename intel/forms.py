@@ -6,7 +6,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from caricc_portal.forms import BootstrapFormMixin
+from core.forms import BootstrapFormMixin
 from members.models import Agency, State
 
 from . import services

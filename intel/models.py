@@ -27,8 +27,9 @@ from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase
 from simple_history.models import HistoricalRecords
 
-from members.models import Agency, ReferenceSequence, State
-from members.sharing import ShareableModel, ShareableQuerySet
+from core.models import ReferenceSequence
+from core.sharing import ShareableModel, ShareableQuerySet
+from members.models import Agency, State
 
 from .vocabularies import (
     TLP,
@@ -606,7 +607,7 @@ class AccessLog(models.Model):
     @classmethod
     def record_access(cls, request, record: IntelRecord, action: str, detail: str = "") -> AccessLog:
         """Write one entry for this request's user reading `record`."""
-        from caricc_portal.net import client_ip
+        from core.net import client_ip
 
         ip = client_ip(request) or None
         return cls.objects.create(
@@ -638,24 +639,3 @@ def log_export(user, record_ids, *, ip: str | None = None, detail: str = "") -> 
     ]
     AccessLog.objects.bulk_create(entries)
     return len(entries)
-
-
-class IdempotencyKey(models.Model):
-    """The first answer to an API write sent with an Idempotency-Key header."""
-
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    key = models.CharField(max_length=200)
-    endpoint = models.CharField(max_length=100)
-    status_code = models.PositiveSmallIntegerField()
-    response = models.JSONField()
-    created_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        verbose_name = _("idempotency key")
-        verbose_name_plural = _("idempotency keys")
-        constraints = [
-            models.UniqueConstraint(fields=["user", "endpoint", "key"], name="intel_idempotency_unique"),
-        ]
-
-    def __str__(self) -> str:
-        return self.key

@@ -20,8 +20,8 @@ from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.permissions import has_object_permission
 from members.models import State
-from members.sharing import has_object_permission
 
 from .models import (
     Attachment,

@@ -29,9 +29,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.generic import DetailView, FormView, ListView
 
-from caricc_portal.views import PageSizeMixin, VisibleQuerysetMixin, get_visible_or_404
+from core.permissions import get_visible_or_404, has_object_permission
+from core.views import PageSizeMixin, VisibleQuerysetMixin
 from members.models import State
-from members.sharing import has_object_permission
 
 from . import services
 from .filters import IntelRecordFilterSet
@@ -219,7 +219,7 @@ class ExportView(RecordListView):
 
         from django.http import HttpResponse
 
-        from caricc_portal.net import client_ip
+        from core.net import client_ip
 
         from .models import log_export
 

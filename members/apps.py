@@ -47,6 +47,7 @@ class MembersConfig(AppConfig):
         ]
 
     def ready(self) -> None:
+        from . import schema  # noqa: F401 - registers the token's OpenAPI extension
         from .roles import sync_roles
 
         # After every migrate (and test database flush), align role groups.

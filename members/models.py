@@ -18,21 +18,20 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase
 
+from core.sharing import ShareableModel, ShareableQuerySet, forget_user_caches, user_group_names
+from core.visibility import VisibleQuerySet, holds_model_permission
+
 from .roles import Role
-from .sharing import ShareableModel, ShareableQuerySet, forget_user_caches, load_user_groups
 
 
-class DirectoryQuerySet(models.QuerySet):
+class DirectoryQuerySet(VisibleQuerySet):
     """The state and agency directory: open to every signed-in, active user."""
 
-    def visible_to(self, user, action: str = "view") -> DirectoryQuerySet:
-        if user is None or not user.is_authenticated or not user.is_active:
-            return self.none()
+    def visible_for_user(self, user, action: str) -> DirectoryQuerySet:
         if action == "view":
             return self
         # Writes to the directory are for holders of the model permission (administrators).
-        opts = self.model._meta
-        return self if user.has_perm(f"{opts.app_label}.{action}_{opts.model_name}") else self.none()
+        return self if holds_model_permission(user, self.model, action) else self.none()
 
 
 class State(models.Model):
@@ -228,9 +227,8 @@ class User(AbstractUser):
 
     @property
     def role_names(self) -> set[str]:
-        if getattr(self, "_role_names", None) is None:
-            load_user_groups(self)
-        return self._role_names
+        """The centre and system roles among the user's groups (state groups are not roles)."""
+        return {name for name in user_group_names(self) if name in Role.values}
 
     def has_role(self, *roles: str) -> bool:
         return bool(self.role_names.intersection(roles))
@@ -238,10 +236,6 @@ class User(AbstractUser):
     @property
     def is_partner_system(self) -> bool:
         return self.has_role(Role.PARTNER_SYSTEM)
-
-    @property
-    def is_centre_staff(self) -> bool:
-        return self.state_id is None
 
 
 def _hash_key(raw: str) -> str:
@@ -308,36 +302,6 @@ class APIToken(models.Model):
     @property
     def is_active(self) -> bool:
         return self.revoked_at is None and self.expires_at > timezone.now()
-
-
-class ReferenceSequence(models.Model):
-    """The last number issued in a series and year, for references such as
-    CARICC-2026-000123 (intel records) or JO-2026-00007 (joint operations)."""
-
-    series = models.CharField(_("series"), max_length=20)
-    year = models.PositiveIntegerField(_("year"))
-    last = models.PositiveIntegerField(_("last number"), default=0)
-
-    class Meta:
-        ordering = ["series", "year"]
-        verbose_name = _("reference sequence")
-        verbose_name_plural = _("reference sequences")
-        constraints = [
-            models.UniqueConstraint(fields=["series", "year"], name="members_refseq_unique_series_year"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.series}-{self.year}: {self.last}"
-
-    @classmethod
-    def next_reference(cls, series: str, year: int, width: int) -> str:
-        """Issue the next reference of a series and year; the row lock means two writers never clash."""
-        with transaction.atomic():
-            cls.objects.get_or_create(series=series, year=year)
-            counter = cls.objects.select_for_update().get(series=series, year=year)
-            counter.last += 1
-            counter.save(update_fields=["last"])
-        return f"{series}-{year}-{counter.last:0{width}d}"
 
 
 class Notice(ShareableModel):

@@ -20,10 +20,6 @@ class Role(models.TextChoices):
     ADMINISTRATOR = "Administrator", _("Administrator")
 
 
-# Roles of the centre's own staff (state is empty).
-CENTRE_ROLES = {Role.COORDINATOR, Role.ANALYST, Role.DONOR_RELATIONS, Role.ADMINISTRATOR}
-
-
 def declared_role_permissions() -> dict[str, set[str]]:
     """Union of every installed app's `role_permissions` declaration."""
     result: dict[str, set[str]] = {role: set() for role in Role.values}

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.generic import CreateView, DetailView, ListView
 
-from caricc_portal.views import PageSizeMixin, RestrictedFormMixin, VisibleQuerysetMixin
+from core.views import PageSizeMixin, RestrictedFormMixin, VisibleQuerysetMixin
 
 from .filters import StateFilterSet
 from .forms import NoticeForm, StateForm

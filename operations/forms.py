@@ -6,7 +6,7 @@ from django import forms
 from django.forms import inlineformset_factory
 from django.utils.translation import gettext_lazy as _
 
-from caricc_portal.forms import BootstrapFormMixin
+from core.forms import BootstrapFormMixin
 from members.models import State
 
 from .choices import Consent, ParticipantRole

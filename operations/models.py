@@ -25,9 +25,11 @@ from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase
 from simple_history.models import HistoricalRecords
 
+from core.models import ReferenceSequence
+from core.sharing import ShareableModel, ShareableQuerySet
+from core.visibility import VisibleQuerySet
 from intel.vocabularies import TLP, Classification, RecordKind, Substance, Unit, kg_equivalent
-from members.models import ReferenceSequence, State
-from members.sharing import ShareableModel, ShareableQuerySet
+from members.models import State
 
 from .choices import Consent, OperationType, ParticipantRole, Status, Substitution
 
@@ -415,8 +417,8 @@ class OperationResult(models.Model):
         return f"{self.operation_id}: results"
 
 
-class ResultSeizureQuerySet(models.QuerySet):
-    def visible_to(self, user, action: str = "view") -> ResultSeizureQuerySet:
+class ResultSeizureQuerySet(VisibleQuerySet):
+    def visible_for_user(self, user, action: str) -> ResultSeizureQuerySet:
         """Seizures of the operations the user may see: the operation decides."""
         return self.filter(operation__in=JointOperation.objects.visible_to(user, action).values("pk"))
 

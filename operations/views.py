@@ -24,7 +24,8 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import DetailView, ListView, TemplateView
 
-from caricc_portal.views import PageSizeMixin, VisibleQuerysetMixin, get_visible_or_404
+from core.permissions import get_visible_or_404
+from core.views import PageSizeMixin, VisibleQuerysetMixin
 from intel.vocabularies import Substance
 
 from .choices import Consent, ParticipantRole, Status

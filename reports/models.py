@@ -19,6 +19,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from core.visibility import VisibleQuerySet
+
 from .choices import ReportFormat, ReportKind, ReportStatus
 
 
@@ -27,10 +29,10 @@ def report_file_name(instance: ReportRequest, filename: str = "") -> str:
     return f"reports/{instance.pk}/{instance.kind}-{instance.pk}.{instance.format}"
 
 
-class ReportRequestQuerySet(models.QuerySet):
+class ReportRequestQuerySet(VisibleQuerySet):
     """Report requests, with the single visibility rule of the reports app."""
 
-    def visible_to(self, user: Any, action: str = "view") -> ReportRequestQuerySet:
+    def visible_for_user(self, user: Any, action: str) -> ReportRequestQuerySet:
         """The requests a user may see.
 
         * everyone sees the reports they requested themselves;
@@ -43,8 +45,6 @@ class ReportRequestQuerySet(models.QuerySet):
 
         Only the requester may act on a report (`action` other than "view").
         """
-        if user is None or not user.is_authenticated or not user.is_active:
-            return self.none()
         condition = Q(requested_by=user)
         if action == "view":
             if user.state_id:

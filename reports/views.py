@@ -11,7 +11,8 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import DetailView, ListView
 
-from caricc_portal.views import PageSizeMixin, VisibleQuerysetMixin, get_visible_or_404
+from core.permissions import get_visible_or_404
+from core.views import PageSizeMixin, VisibleQuerysetMixin
 
 from .choices import ReportStatus
 from .forms import ReportRequestForm

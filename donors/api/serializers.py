@@ -6,7 +6,7 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from caricc_portal.api import Conflict
+from core.api import Conflict
 from donors.choices import Closure
 from donors.models import Donor, Instalment, Payment, Pledge, PledgingEvent
 from donors.money import validate_currency

@@ -10,7 +10,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from caricc_portal.api import Conflict, ModelPermissions, VisibleModelViewSet, VisibleViewSetMixin
+from core.api import Conflict, ModelPermissions, VisibleModelViewSet, VisibleViewSetMixin
 from donors.dashboard import funding_summary
 from donors.filters import DonorFilterSet, PaymentFilterSet, PledgeFilterSet
 from donors.forms import YearForm

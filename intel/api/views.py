@@ -17,14 +17,14 @@ from rest_framework.decorators import action
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
-from caricc_portal.api import Conflict, VisibleViewSetMixin
-from caricc_portal.pagination import CreatedCursorPagination
-from caricc_portal.views import assert_in_scope
+from core.api import Conflict, VisibleViewSetMixin
+from core.models import IdempotencyKey
+from core.pagination import CreatedCursorPagination
+from core.permissions import assert_in_scope, has_object_permission
 from intel import services
 from intel.filters import IntelRecordFilterSet
-from intel.models import AccessLog, IdempotencyKey, IntelRecord
+from intel.models import AccessLog, IntelRecord
 from intel.vocabularies import RecordKind
-from members.sharing import has_object_permission
 
 from .serializers import (
     AccessLogSerializer,

@@ -1,4 +1,4 @@
-from caricc_portal.api import CodeCursorPagination, IdCursorPagination, VisibleModelViewSet
+from core.api import CodeCursorPagination, IdCursorPagination, VisibleModelViewSet
 from members.filters import AgencyFilterSet, NoticeFilterSet, StateFilterSet
 from members.models import Agency, Notice, State
 

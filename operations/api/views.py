@@ -9,7 +9,7 @@ from rest_framework import exceptions, permissions, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from caricc_portal.api import Conflict, VisibleModelViewSet
+from core.api import Conflict, VisibleModelViewSet
 
 from ..filters import JointOperationFilterSet
 from ..models import NEGOTIATION_STATUSES, JointOperation, Participation

@@ -10,7 +10,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.reverse import reverse
 
-from caricc_portal.api import Conflict, VisibleReadOnlyViewSet
+from core.api import Conflict, VisibleReadOnlyViewSet
 from reports.filters import ReportRequestFilterSet
 from reports.models import ReportRequest
 from reports.services import request_report

@@ -2,7 +2,7 @@
 
 import pytest
 
-from members.sharing import forget_user_caches
+from core.sharing import forget_user_caches
 
 pytestmark = pytest.mark.django_db
 

@@ -4,7 +4,8 @@ import copy
 
 import pytest
 
-from intel.models import IdempotencyKey, IntelRecord, SeizureItem
+from core.models import IdempotencyKey
+from intel.models import IntelRecord, SeizureItem
 
 from .conftest import SEIZURE_PAYLOAD
 

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from caricc_portal.net import client_ip
+from core.net import client_ip
 from members.models import APIToken
 from tests.factories import PASSWORD
 

@@ -6,7 +6,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from caricc_portal.views import restrict_choice_fields
+from core.permissions import restrict_choice_fields
 from members.models import Notice, NoticeGroupObjectPermission
 from tests.factories import NoticeFactory
 

@@ -60,7 +60,7 @@ def test_every_user_facing_page_is_translated_to_russian(client_for, officer_kz)
 def test_a_real_worker_runs_a_task_end_to_end(celery_worker_process):
     import os
 
-    from caricc_portal.tasks import heartbeat
+    from core.tasks import heartbeat
 
     result = heartbeat.delay().get(timeout=60)
     assert result["pid"] != os.getpid()

@@ -31,10 +31,10 @@ from django.db import connection, transaction
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
+from core.sharing import permission_id, user_group_ids
 from intel.models import IntelRecord, IntelRecordGroupObjectPermission
 from members.models import APIToken, State, User
 from members.roles import Role
-from members.sharing import permission_id, user_group_ids
 
 STATE_COUNT = 30
 PREFIX = "BENCH-"

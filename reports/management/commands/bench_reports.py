@@ -175,10 +175,10 @@ class Command(BaseCommand):
 
     def _seed(self, rows: int):
         """N seizure items in BENCH_YEAR for a bench state; reused when already there."""
+        from core.sharing import permission_id
         from intel.models import IntelRecord, IntelRecordGroupObjectPermission, SeizureItem, SeizureReport
         from intel.vocabularies import kg_equivalent
         from members.models import State, User
-        from members.sharing import permission_id
 
         state = State.objects.filter(code="KZ").first()
         if state is None:

@@ -1,4 +1,4 @@
-"""Cross-cutting tasks."""
+"""Cross-cutting tasks of the foundation."""
 
 import os
 import socket
@@ -7,7 +7,7 @@ from celery import shared_task
 from django.db import connection
 
 
-@shared_task(name="caricc_portal.tasks.heartbeat")
+@shared_task(name="core.heartbeat")
 def heartbeat() -> dict:
     """Prove a worker runs end to end: it reaches the database and answers.
 

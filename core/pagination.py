@@ -7,7 +7,7 @@ class CreatedCursorPagination(CursorPagination):
     """Keyset pagination on an indexed (created_at, id): every page costs the same.
 
     No COUNT(*): counting everything a user may see costs 50-300 ms on big
-    tables (DESIGN.md), so lists give `results` and `next`/`previous` only.
+    tables (docs/ARCHITECTURE.md, docs/performance.md), so lists give `results` and `next`/`previous` only.
     """
 
     ordering = ("-created_at", "-id")

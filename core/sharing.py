@@ -11,7 +11,7 @@ Reading goes through ONE path, `Model.objects.visible_to(user)`:
 * anyone else sees the rows for which one of their groups holds `view_<model>`.
 
 The list query is an `EXISTS` over the direct-FK table with a literal list of the
-user's group ids and the permission id. DESIGN.md explains why: guardian's
+user's group ids and the permission id. docs/ARCHITECTURE.md explains why: guardian's
 `get_objects_for_user` builds `id IN (...) OR id IN (...)`, which makes PostgreSQL
 hash every grant the user can see (33-49 ms at 8% visibility, 214-236 ms at 42%),
 while this shape walks the ordered index and probes guardian's unique index
@@ -25,8 +25,10 @@ use guardian itself: `user.has_perm("app.change_x", obj)`.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from django.apps import apps
+from django.conf import settings
 from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
@@ -34,8 +36,10 @@ from django.db.models import Exists, OuterRef
 from django.db.models.signals import post_migrate
 from guardian.models import GroupObjectPermissionBase
 
-if TYPE_CHECKING:
-    from members.models import State
+from .visibility import VisibleQuerySet, holds_model_permission
+
+# A state (a row of settings.PORTAL_STATE_MODEL, members.State) or its primary key.
+StateLike = Any
 
 # (app_label, codename) -> Permission id. Permissions are created by migrations
 # and never change id while the process lives, except when a test flushes the
@@ -47,7 +51,7 @@ def _forget_permission_ids(**kwargs: Any) -> None:
     _PERMISSION_IDS.clear()
 
 
-post_migrate.connect(_forget_permission_ids, dispatch_uid="members.sharing.forget_permission_ids")
+post_migrate.connect(_forget_permission_ids, dispatch_uid="core.sharing.forget_permission_ids")
 
 
 def permission_id(model: type[models.Model], action: str) -> int:
@@ -60,11 +64,17 @@ def permission_id(model: type[models.Model], action: str) -> int:
     return _PERMISSION_IDS[key]
 
 
+def state_model() -> type[models.Model]:
+    """The model of a state (members.State), named by settings like AUTH_USER_MODEL,
+    so that the foundation never imports the app that defines it."""
+    return apps.get_model(settings.PORTAL_STATE_MODEL)
+
+
 def user_group_ids(user: Any) -> list[int]:
     """The ids of the user's groups, cached on the user object for one request.
 
-    The same query fills the role names (members.User.role_names), so a page
-    asks for the user's groups once.
+    The same query fills the group names (members.User.role_names picks the
+    roles among them), so a page asks for the user's groups once.
     """
     cached = getattr(user, "_caricc_group_ids", None)
     if cached is None:
@@ -73,20 +83,25 @@ def user_group_ids(user: Any) -> list[int]:
     return cached
 
 
-def load_user_groups(user: Any) -> None:
-    """Read the user's groups once; cache their ids and the role names among them."""
-    from members.roles import Role
+def user_group_names(user: Any) -> set[str]:
+    """The names of the user's groups (state groups and role groups), cached like the ids."""
+    if getattr(user, "_caricc_group_names", None) is None:
+        load_user_groups(user)
+    return user._caricc_group_names
 
+
+def load_user_groups(user: Any) -> None:
+    """Read the user's groups once; cache their ids and names."""
     rows = list(user.groups.values_list("id", "name")) if user.pk else []
     user._caricc_group_ids = [gid for gid, _name in rows]
-    user._role_names = {name for _gid, name in rows if name in Role.values}
+    user._caricc_group_names = {name for _gid, name in rows}
 
 
 def forget_user_caches(user: Any) -> None:
     """Drop every permission cache held on a user object (after a group change)."""
     for attr in (
         "_caricc_group_ids",
-        "_role_names",
+        "_caricc_group_names",
         "_perm_cache",
         "_user_perm_cache",
         "_group_perm_cache",
@@ -96,23 +111,12 @@ def forget_user_caches(user: Any) -> None:
             delattr(user, attr)
 
 
-def state_groups(states: Iterable[State] | models.QuerySet) -> models.QuerySet:
-    """The auth Groups of the given states (accepts a list or a queryset of State)."""
-    from members.models import State
-
+def state_groups(states: Iterable[StateLike] | models.QuerySet) -> models.QuerySet:
+    """The auth Groups of the given states (a list of states or ids, or a queryset of states)."""
     if isinstance(states, models.QuerySet):
         return Group.objects.filter(state__in=states)
-    ids = [s.pk if isinstance(s, State) else s for s in states]
+    ids = [getattr(s, "pk", s) for s in states]
     return Group.objects.filter(state__in=ids)
-
-
-def has_object_permission(user, action: str, obj) -> bool:
-    """Whether `user` holds `<action>_<model>` on `obj`: globally (a centre role's
-    model permission, from the model backend) or on this object (a state group's
-    grant, from guardian). Django's backends answer only one of the two per call."""
-    opts = obj._meta
-    perm = f"{opts.app_label}.{action}_{opts.model_name}"
-    return user.has_perm(perm) or user.has_perm(perm, obj)
 
 
 def grant(model: type[ShareableModel], object_ids: list[int], states, actions: Iterable[str]) -> None:
@@ -145,15 +149,13 @@ def revoke(model: type[ShareableModel], object_ids, states, actions: Iterable[st
     grants.delete()
 
 
-class ShareableQuerySet(models.QuerySet):
-    """Queryset of a shareable model: visibility and bulk grants."""
+class ShareableQuerySet(VisibleQuerySet):
+    """Queryset of a shareable model: visibility through state grants, and bulk grants."""
 
-    def visible_to(self, user: Any, action: str = "view") -> ShareableQuerySet:
-        """Rows the user may see (or hold `action` on). The single visibility path."""
-        if user is None or not user.is_authenticated or not user.is_active:
-            return self.none()
+    def visible_for_user(self, user: Any, action: str) -> ShareableQuerySet:
+        """A centre role's model permission, or a grant to one of the user's groups."""
         model = self.model
-        if user.has_perm(f"{model._meta.app_label}.{action}_{model._meta.model_name}"):
+        if holds_model_permission(user, model, action):
             return self  # a centre role with the global permission: sees all
         group_ids = user_group_ids(user)
         if not group_ids:
@@ -165,11 +167,11 @@ class ShareableQuerySet(models.QuerySet):
         )
         return self.filter(Exists(grants))
 
-    def share_with(self, states: Iterable[State], actions: Iterable[str] = ("view",)) -> None:
+    def share_with(self, states: Iterable[StateLike], actions: Iterable[str] = ("view",)) -> None:
         """Grant every row of this queryset to the given states (one INSERT, idempotent)."""
         grant(self.model, list(self.values_list("pk", flat=True)), states, actions)
 
-    def unshare(self, states: Iterable[State], actions: Iterable[str] | None = None) -> None:
+    def unshare(self, states: Iterable[StateLike], actions: Iterable[str] | None = None) -> None:
         """Withdraw the given states' grants on every row of this queryset (all actions by default)."""
         revoke(self.model, self.values("pk"), states, actions)
 
@@ -199,18 +201,17 @@ class ShareableModel(models.Model):
                 return rel.related_model
         raise LookupError(f"{cls.__name__} has no direct-FK group object permission model")
 
-    def share_with(self, states: Iterable[State], actions: Iterable[str] = ("view",)) -> None:
+    def share_with(self, states: Iterable[StateLike], actions: Iterable[str] = ("view",)) -> None:
         """Grant `actions` on this row to every given state's group (idempotent)."""
         grant(type(self), [self.pk], states, actions)
 
-    def unshare(self, states: Iterable[State], actions: Iterable[str] | None = None) -> None:
+    def unshare(self, states: Iterable[StateLike], actions: Iterable[str] | None = None) -> None:
         """Withdraw grants on this row from the given states (all actions by default)."""
         revoke(type(self), [self.pk], states, actions)
 
-    def set_shared_states(self, states: Iterable[State], actions: tuple[str, ...] = ("view",)) -> None:
+    def set_shared_states(self, states: Iterable[StateLike], actions: tuple[str, ...] = ("view",)) -> None:
         """Make exactly `states` hold `actions` on this row: add the new, remove the rest."""
-        from members.models import State
-
+        State = state_model()
         wanted = {s.pk for s in states}
         with transaction.atomic():
             current = set(self.shared_state_ids(actions[0]))
@@ -232,6 +233,4 @@ class ShareableModel(models.Model):
 
     def shared_states(self, action: str = "view") -> models.QuerySet:
         """The states whose group holds `action` on this row, ordered by code."""
-        from members.models import State
-
-        return State.objects.filter(pk__in=self.shared_state_ids(action)).order_by("code")
+        return state_model()._default_manager.filter(pk__in=self.shared_state_ids(action)).order_by("code")

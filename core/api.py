@@ -11,13 +11,10 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.http import Http404
 from rest_framework import exceptions, mixins, permissions, status, viewsets
-from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from members.sharing import has_object_permission
-
 from .pagination import CodeCursorPagination, CreatedCursorPagination, IdCursorPagination
-from .views import assert_in_scope
+from .permissions import assert_in_scope, has_object_permission
 
 __all__ = ["CodeCursorPagination", "CreatedCursorPagination", "IdCursorPagination"]
 
@@ -77,10 +74,6 @@ class VisibleViewSetMixin:
         with transaction.atomic():
             assert_in_scope(self.request.user, serializer.save())
 
-    def _assert_in_scope(self, instance) -> None:
-        """For custom create actions of subclasses: the same check as perform_create's."""
-        assert_in_scope(self.request.user, instance)
-
 
 class VisibleReadOnlyViewSet(VisibleViewSetMixin, viewsets.ReadOnlyModelViewSet):
     """List and retrieve, through visible_to."""
@@ -107,7 +100,3 @@ def exception_handler(exc, context):
     elif isinstance(exc, DjangoPermissionDenied):
         exc = exceptions.PermissionDenied(*exc.args)
     return drf_exception_handler(exc, context)
-
-
-def accepted(data) -> Response:
-    return Response(data, status=status.HTTP_202_ACCEPTED)

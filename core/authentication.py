@@ -1,6 +1,6 @@
 """Session authentication for the API that honours the second factor.
 
-Kept apart from caricc_portal.api: DRF imports authentication classes while its
+Kept apart from core.api: DRF imports authentication classes while its
 own views module loads, so this module must not import rest_framework.views.
 """
 

@@ -1,0 +1,1 @@
+"""The portal's foundation package; see docs/ARCHITECTURE.md."""

@@ -1,0 +1,88 @@
+"""Base UI view mixins: every object view reads through `visible_to(user)`.
+
+Every object view takes its queryset from `Model.objects.visible_to(user)`, so an
+object outside the user's scope is simply not found (404), never refused (403,
+which would confirm it exists). Writes then check the matching object permission.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import ImproperlyConfigured
+from django.db import transaction
+from django.http import HttpResponseRedirect
+
+from .permissions import assert_in_scope, check_object_permission, restrict_choice_fields
+
+
+class VisibleQuerysetMixin(LoginRequiredMixin):
+    """Take the queryset from `visible_to(request.user)`; there is no other way in.
+
+    Subclasses set `model`, and may set `select_related` / `prefetch_related`
+    to keep query counts constant. `object_permission` names the object
+    permission (e.g. "change") that a write view requires.
+    """
+
+    model: Any = None
+    select_related: tuple[str, ...] = ()
+    prefetch_related: tuple[str, ...] = ()
+    object_permission: str | None = None
+    visibility_action = "view"
+
+    def get_base_queryset(self):
+        """The model's queryset before visibility (subclasses add annotations here)."""
+        return self.model._default_manager.all()
+
+    def get_queryset(self):
+        if self.model is None:
+            raise ImproperlyConfigured(f"{type(self).__name__} needs a model")
+        qs = self.get_base_queryset().visible_to(self.request.user, self.visibility_action)
+        if self.select_related:
+            qs = qs.select_related(*self.select_related)
+        if self.prefetch_related:
+            qs = qs.prefetch_related(*self.prefetch_related)
+        return qs
+
+    def get_object(self, queryset=None):
+        obj = super().get_object(queryset)
+        if self.object_permission:
+            check_object_permission(self.request.user, self.object_permission, obj)
+        return obj
+
+
+class PageSizeMixin:
+    """List views: `?page_size=N` (1-500, default 50), like the API."""
+
+    paginate_by = 50
+    max_page_size = 500
+
+    def get_paginate_by(self, queryset):
+        try:
+            return max(1, min(int(self.request.GET.get("page_size", self.paginate_by)), self.max_page_size))
+        except ValueError:
+            return self.paginate_by
+
+
+class RestrictedFormMixin:
+    """For create/update views: restrict choice fields, save atomically, re-check scope.
+
+    Override `save_form(form)` to write related rows (grants, items) in the same
+    transaction. After saving, the object must still be visible to the user
+    (NetBox re-checks the same way); otherwise everything is rolled back.
+    """
+
+    def get_form(self, form_class=None):
+        form = super().get_form(form_class)
+        restrict_choice_fields(form, self.request.user)
+        return form
+
+    def save_form(self, form):
+        return form.save()
+
+    def form_valid(self, form):
+        with transaction.atomic():
+            self.object = self.save_form(form)
+            assert_in_scope(self.request.user, self.object)
+        return HttpResponseRedirect(self.get_success_url())

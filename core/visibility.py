@@ -1,0 +1,45 @@
+"""The one base of every `visible_to(user)`: the rule every model shares, in one place.
+
+Every model a user can list, open, search, export or count has a queryset whose
+class derives from `VisibleQuerySet`. Its `visible_to(user, action)` applies the
+rule every model has in common (no user, an anonymous or an inactive user sees
+nothing) and then asks the model's own rule, `visible_for_user(user, action)`:
+grants to the user's state (core.sharing.ShareableQuerySet), a centre role
+(donors), the requester's own rows (reports)... docs/ARCHITECTURE.md describes the
+rules; tests/core/test_visibility_contract.py holds every such model to them.
+"""
+
+from __future__ import annotations
+
+from abc import ABCMeta, abstractmethod
+from typing import Any, Self
+
+from django.db import models
+
+
+def can_see_anything(user: Any) -> bool:
+    """False for no user, an anonymous user or a deactivated account."""
+    return user is not None and user.is_authenticated and user.is_active
+
+
+def holds_model_permission(user: Any, model: type[models.Model], action: str) -> bool:
+    """Whether the user holds `<action>_<model>` model-wide (a centre role, an administrator)."""
+    opts = model._meta
+    return user.has_perm(f"{opts.app_label}.{action}_{opts.model_name}")
+
+
+class VisibleQuerySet(models.QuerySet, metaclass=ABCMeta):
+    """Base queryset of every model with a visibility rule.
+
+    Subclasses implement `visible_for_user`; callers only ever use `visible_to`.
+    """
+
+    def visible_to(self, user: Any, action: str = "view") -> Self:
+        """The rows `user` may see (or hold `action` on): the single visibility path."""
+        if not can_see_anything(user):
+            return self.none()
+        return self.visible_for_user(user, action)
+
+    @abstractmethod
+    def visible_for_user(self, user: Any, action: str) -> Self:
+        """The model's own rule, for an authenticated, active user."""
