@@ -6,6 +6,8 @@ every migrate) makes the groups match. Missing permissions are skipped, so an ap
 that has not migrated yet breaks nothing.
 """
 
+from typing import Any
+
 from django.apps import apps
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -18,6 +20,31 @@ class Role(models.TextChoices):
     DONOR_RELATIONS = "Donor relations", _("Donor relations")
     PARTNER_SYSTEM = "Partner system", _("Partner system")
     ADMINISTRATOR = "Administrator", _("Administrator")
+
+
+def is_state_officer(user: Any, state_id: int | None) -> bool:
+    """A liaison officer acting for the given state. A partner-system account of the
+    same state is not an officer: it files and reads, it never decides (issue 10).
+    The one test of "officer-only" writes, used by operations, intel and notices."""
+    return (
+        bool(user and user.is_authenticated and user.is_active)
+        and state_id is not None
+        and user.state_id == state_id
+        and user.has_role(Role.LIAISON_OFFICER)
+    )
+
+
+def is_centre_staff(user: Any) -> bool:
+    """A coordinator or analyst of the centre (no state): the author of the centre's own products."""
+    return (
+        bool(user and user.is_authenticated and user.is_active)
+        and not user.state_id
+        and user.has_role(Role.COORDINATOR, Role.ANALYST)
+    )
+
+
+def is_partner_system(user: Any) -> bool:
+    return bool(user and user.is_authenticated) and user.has_role(Role.PARTNER_SYSTEM)
 
 
 def declared_role_permissions() -> dict[str, set[str]]:

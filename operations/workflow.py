@@ -26,7 +26,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
-from members.roles import Role
+from members.roles import is_state_officer
 
 from .choices import Consent, ParticipantRole, Status
 from .models import NEGOTIATION_STATUSES, ConsentLog, JointOperation, Participation, TransitionLog
@@ -254,16 +254,6 @@ USER_TRANSITIONS = tuple(name for name, t in TRANSITIONS.items() if SYSTEM not i
 
 
 # --- who is who ---------------------------------------------------------------------------
-
-
-def is_state_officer(user: Any, state_id: int | None) -> bool:
-    """A liaison officer acting for the given state (partner systems are not officers)."""
-    return (
-        bool(user and user.is_authenticated and user.is_active)
-        and state_id is not None
-        and user.state_id == state_id
-        and user.has_role(Role.LIAISON_OFFICER)
-    )
 
 
 def is_coordinator(user: Any) -> bool:
