@@ -6,6 +6,9 @@ module does the rest, the same way for every app (NetBox's base viewset).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
@@ -17,6 +20,10 @@ from .pagination import CodeCursorPagination, CreatedCursorPagination, IdCursorP
 from .permissions import assert_in_scope, has_object_permission
 
 __all__ = ["CodeCursorPagination", "CreatedCursorPagination", "IdCursorPagination"]
+
+
+# The mixins are written for DRF's GenericViewSet; the type checker sees that base.
+_ViewSetBase: Any = viewsets.GenericViewSet if TYPE_CHECKING else object
 
 
 class Conflict(exceptions.APIException):
@@ -52,14 +59,14 @@ class ModelPermissions(permissions.DjangoModelPermissions):
         return has_object_permission(request.user, action, obj)
 
 
-class VisibleViewSetMixin:
+class VisibleViewSetMixin(_ViewSetBase):
     """Take the queryset from `visible_to(request.user)`; out of scope answers 404."""
 
-    permission_classes = [permissions.IsAuthenticated, ModelPermissions]
+    permission_classes: Sequence[Any] = [permissions.IsAuthenticated, ModelPermissions]
     visibility_action = "view"
 
-    def get_queryset(self):
-        qs = super().get_queryset()
+    def get_queryset(self) -> Any:
+        qs: Any = super().get_queryset()
         if not hasattr(qs, "visible_to"):
             raise TypeError(f"{type(self).__name__}: the queryset must offer visible_to(user)")
         return qs.visible_to(self.request.user, self.visibility_action)

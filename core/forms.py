@@ -1,9 +1,14 @@
 """Form helpers shared by every app."""
 
+from typing import TYPE_CHECKING, Any
+
 from django import forms
 
+# The mixin is written for Django forms; the type checker sees that base.
+_FormBase: Any = forms.BaseForm if TYPE_CHECKING else object
 
-class BootstrapFormMixin:
+
+class BootstrapFormMixin(_FormBase):
     """Bootstrap 5 classes on every widget, so templates render fields as they are.
 
     Forms that add fields after `__init__` call `style_widgets()` again; classes

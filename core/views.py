@@ -7,17 +7,25 @@ which would confirm it exists). Writes then check the matching object permission
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 from django.http import HttpResponseRedirect
+from django.views.generic.detail import SingleObjectMixin
+from django.views.generic.edit import ModelFormMixin
+from django.views.generic.list import MultipleObjectMixin
 
 from .permissions import assert_in_scope, check_object_permission, restrict_choice_fields
 
+# The mixins are written for Django's generic views; the type checker sees those bases.
+_ObjectViewBase: Any = SingleObjectMixin if TYPE_CHECKING else object
+_ListViewBase: Any = MultipleObjectMixin if TYPE_CHECKING else object
+_FormViewBase: Any = ModelFormMixin if TYPE_CHECKING else object
 
-class VisibleQuerysetMixin(LoginRequiredMixin):
+
+class VisibleQuerysetMixin(LoginRequiredMixin, _ObjectViewBase):
     """Take the queryset from `visible_to(request.user)`; there is no other way in.
 
     Subclasses set `model`, and may set `select_related` / `prefetch_related`
@@ -52,7 +60,7 @@ class VisibleQuerysetMixin(LoginRequiredMixin):
         return obj
 
 
-class PageSizeMixin:
+class PageSizeMixin(_ListViewBase):
     """List views: `?page_size=N` (1-500, default 50), like the API."""
 
     paginate_by = 50
@@ -65,7 +73,7 @@ class PageSizeMixin:
             return self.paginate_by
 
 
-class RestrictedFormMixin:
+class RestrictedFormMixin(_FormViewBase):
     """For create/update views: restrict choice fields, save atomically, re-check scope.
 
     Override `save_form(form)` to write related rows (grants, items) in the same
