@@ -114,6 +114,28 @@ DATABASES = {
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# The password never sits in DATABASE_URL in a deployment: DATABASE_PASSWORD_FILE
+# names a container secret (docker-compose.yml), DATABASE_PASSWORD is the plain fallback.
+if _db_password := env_secret("DATABASE_PASSWORD"):
+    DATABASES["default"]["PASSWORD"] = _db_password
+# Optional streaming replica for heavy reads (report building, dashboards), chosen by
+# caricc_portal.db_router inside `use_replica()` blocks only; writes never go there.
+if env.str("DATABASE_REPLICA_URL", default=""):
+    DATABASES["replica"] = env.db("DATABASE_REPLICA_URL")
+    DATABASES["replica"]["PASSWORD"] = (
+        DATABASES["replica"].get("PASSWORD") or env_secret("DATABASE_REPLICA_PASSWORD") or _db_password or ""
+    )
+    DATABASES["replica"]["CONN_MAX_AGE"] = DATABASES["default"]["CONN_MAX_AGE"]
+    DATABASES["replica"]["CONN_HEALTH_CHECKS"] = True
+    # A replica that is down must not hold a report for the OS's TCP timeout.
+    DATABASES["replica"].setdefault("OPTIONS", {})["connect_timeout"] = env.int("REPLICA_CONNECT_TIMEOUT", default=3)
+    # Tests read the replica alias from the test database itself.
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["caricc_portal.db_router.ReplicaRouter"]
+# Past this lag (seconds behind the primary) reads fall back to the primary;
+# the lag is measured at most once per REPLICA_LAG_CHECK_SECONDS per process.
+REPLICA_MAX_LAG_SECONDS = env.float("REPLICA_MAX_LAG_SECONDS", default=30.0)
+REPLICA_LAG_CHECK_SECONDS = env.float("REPLICA_LAG_CHECK_SECONDS", default=5.0)
 if env.str("TEST_DB_NAME", default=""):
     # Lets several checkouts or helpers test against one PostgreSQL server at once.
     DATABASES["default"]["TEST"] = {"NAME": env.str("TEST_DB_NAME")}
@@ -190,11 +212,42 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 PRIVATE_ROOT = Path(env.str("PRIVATE_ROOT", default=str(VAR_DIR / "private")))
 MEDIA_ROOT = PRIVATE_ROOT
 MEDIA_URL = "/private-files-are-not-served/"
-STORAGES = {
-    "default": {
+# Where private files live, for every node alike: "filesystem" (PRIVATE_ROOT, a
+# directory shared by all web and worker hosts, e.g. NFS) or "s3" (any S3-compatible
+# store through django-storages; objects private, never linked to: downloads still
+# go through the portal's permission-checked views). Models reach it as
+# storages["private"] (core.storage.private_storage); "default" is the same place.
+PRIVATE_STORAGE = env.str("PRIVATE_STORAGE", default="filesystem")
+if PRIVATE_STORAGE == "s3":
+    _private_storage = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env.str("S3_BUCKET"),
+            "endpoint_url": env.str("S3_ENDPOINT_URL", default="") or None,
+            "region_name": env.str("S3_REGION", default="") or None,
+            "access_key": env_secret("S3_ACCESS_KEY", default="") or None,
+            "secret_key": env_secret("S3_SECRET_KEY", default="") or None,
+            "location": env.str("S3_PREFIX", default="private"),
+            # Never public: private ACL, signed URLs only, and unique names.
+            "default_acl": "private",
+            "querystring_auth": True,
+            "querystring_expire": env.int("S3_SIGNED_URL_SECONDS", default=60),
+            "file_overwrite": False,
+            "addressing_style": env.str("S3_ADDRESSING_STYLE", default="path"),
+        },
+    }
+elif PRIVATE_STORAGE == "filesystem":
+    _private_storage = {
         "BACKEND": "django.core.files.storage.FileSystemStorage",
         "OPTIONS": {"location": str(PRIVATE_ROOT), "base_url": None},
-    },
+    }
+else:
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured(f"PRIVATE_STORAGE must be 'filesystem' or 's3', not {PRIVATE_STORAGE!r}")
+STORAGES = {
+    "default": _private_storage,
+    "private": _private_storage,
     "staticfiles": {
         "BACKEND": env.str("STATICFILES_BACKEND", default="django.contrib.staticfiles.storage.StaticFilesStorage"),
     },
@@ -227,6 +280,9 @@ SECURE_REFERRER_POLICY = "same-origin"
 # --- E-mail ----------------------------------------------------------------
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
+# The SMTP password as a container secret (EMAIL_PASSWORD_FILE) instead of inside EMAIL_URL.
+if _email_password := env_secret("EMAIL_PASSWORD"):
+    EMAIL_HOST_PASSWORD = _email_password
 # Absolute links in e-mails (without it, messages carry site-relative paths).
 PORTAL_BASE_URL = env.str("PORTAL_BASE_URL", default="http://127.0.0.1:8000")
 # Donor reminders (donors.tasks.send_reminders): N days before the due date, then
@@ -305,6 +361,24 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": CELERY_TASK_TIME_LIMIT + 300,
 }
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# Three queues, so a long report never delays a notice (docs/deployment.md, "Queues"):
+# "reports" (its own worker pool: prefetch 1, a memory cap per child), "notify"
+# (e-mail and anything partner-facing) and the default "celery" for the rest.
+CELERY_TASK_DEFAULT_QUEUE = "celery"
+CELERY_TASK_ROUTES = {
+    "reports.tasks.*": {"queue": "reports"},
+    "operations.tasks.*": {"queue": "notify"},
+    "intel.tasks.*": {"queue": "notify"},
+    "donors.tasks.*": {"queue": "notify"},
+    "notifications.tasks.*": {"queue": "notify"},
+}
+CELERY_QUEUE_NAMES = ["celery", "reports", "notify"]
+# Task durations and failures as Prometheus metrics (caricc_portal.metrics connects
+# to Celery's task signals when the worker imports it).
+CELERY_IMPORTS = ["caricc_portal.metrics"]
+# `celery beat -S caricc_portal.beat:HeartbeatScheduler` touches this file on every
+# tick; the container's health check reads its age.
+BEAT_HEARTBEAT_FILE = env.str("BEAT_HEARTBEAT_FILE", default=str(VAR_DIR / "beat-heartbeat"))
 CELERY_BEAT_SCHEDULE = {
     # Each app's periodic jobs; the database scheduler syncs these at start.
     "celery-results-cleanup": {"task": "celery.backend_cleanup", "schedule": 24 * 3600},
@@ -317,12 +391,42 @@ CELERY_BEAT_SCHEDULE = {
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
 
 # --- Logging ------------------------------------------------------------------------
+# LOG_FORMAT=json: one JSON object per line (python-json-logger), for log shippers.
+LOG_FORMAT = env.str("LOG_FORMAT", default="text")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "%(asctime)s %(levelname)s %(name)s %(process)d %(message)s",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+        },
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "json" if LOG_FORMAT == "json" else "text"}
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {"axes": {"level": "WARNING"}},
 }
+
+# --- Metrics (Prometheus) ----------------------------------------------------------
+# django-prometheus: request latency and counts by view. /metrics answers staff
+# users, the addresses in METRICS_ALLOWED_IPS and a bearer METRICS_TOKEN (a secret).
+# With several gunicorn workers set PROMETHEUS_MULTIPROC_DIR (docs/deployment.md).
+METRICS_ENABLED = env.bool("METRICS_ENABLED", default=True)
+METRICS_ALLOWED_IPS = env.list("METRICS_ALLOWED_IPS", default=["127.0.0.1", "::1"])
+METRICS_TOKEN = env_secret("METRICS_TOKEN", default="") or ""
+if METRICS_ENABLED:
+    INSTALLED_APPS = [*INSTALLED_APPS, "django_prometheus"]
+    # First and (before Axes, which wants to be last) last, as django-prometheus asks.
+    _axes_at = MIDDLEWARE.index("axes.middleware.AxesMiddleware")
+    MIDDLEWARE = [
+        "django_prometheus.middleware.PrometheusBeforeMiddleware",
+        *MIDDLEWARE[:_axes_at],
+        "django_prometheus.middleware.PrometheusAfterMiddleware",
+        *MIDDLEWARE[_axes_at:],
+    ]
 
 SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True

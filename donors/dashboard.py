@@ -23,6 +23,8 @@ from typing import Any
 
 from django.db.models import Exists, OuterRef
 
+from caricc_portal.db_router import replica_reads
+
 from .choices import BudgetCategory, Closure, Earmark
 from .models import Agreement, BudgetLine, Instalment, Payment, Pledge
 from .money import ZERO, cents, to_usd
@@ -39,6 +41,7 @@ def coverage(funded: Decimal, requirement: Decimal) -> Decimal | None:
     return (funded * 100 / requirement).quantize(Decimal("0.1"))
 
 
+@replica_reads
 def funding_summary(user: Any, year: int) -> dict[str, Any]:
     """The dashboard's numbers for `year`, as Decimals, for what `user` may see."""
     start, end = date(year, 1, 1), date(year, 12, 31)

@@ -26,6 +26,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from core.storage import private_storage
 from core.visibility import VisibleQuerySet, can_see_anything, holds_model_permission
 
 from .choices import (
@@ -513,7 +514,7 @@ class AgreementAttachment(models.Model):
     agreement = models.ForeignKey(
         Agreement, on_delete=models.PROTECT, related_name="attachments", verbose_name=_("agreement")
     )
-    file = models.FileField(_("file"), upload_to=attachment_path)
+    file = models.FileField(_("file"), upload_to=attachment_path, storage=private_storage)
     name = models.CharField(_("name"), max_length=200)
     uploaded_at = models.DateTimeField(_("uploaded at"), default=timezone.now)
     uploaded_by = models.ForeignKey(

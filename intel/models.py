@@ -29,6 +29,7 @@ from simple_history.models import HistoricalRecords
 
 from core.models import ReferenceSequence
 from core.sharing import ShareableModel, ShareableQuerySet
+from core.storage import private_storage
 from members.models import Agency, State
 
 from .vocabularies import (
@@ -524,7 +525,7 @@ class Attachment(models.Model):
     record = models.ForeignKey(
         IntelRecord, on_delete=models.CASCADE, related_name="attachments", verbose_name=_("record")
     )
-    file = models.FileField(_("file"), upload_to=attachment_path, max_length=255)
+    file = models.FileField(_("file"), upload_to=attachment_path, max_length=255, storage=private_storage)
     filename = models.CharField(_("file name"), max_length=255)
     content_type = models.CharField(_("content type"), max_length=100)
     size = models.PositiveBigIntegerField(_("size (bytes)"))

@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import DetailView, ListView, TemplateView
 
+from caricc_portal.db_router import replica_reads
 from core.permissions import get_visible_or_404
 from core.views import PageSizeMixin, VisibleQuerysetMixin
 from intel.vocabularies import Substance
@@ -423,6 +424,7 @@ class DashboardView(LoginRequiredMixin, TemplateView):
 
     template_name = "operations/dashboard.html"
 
+    @replica_reads
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         user = self.request.user

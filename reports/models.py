@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from core.storage import private_storage
 from core.visibility import VisibleQuerySet
 
 from .choices import ReportFormat, ReportKind, ReportStatus
@@ -88,7 +89,7 @@ class ReportRequest(models.Model):
     )
     status = models.CharField(_("status"), max_length=10, choices=ReportStatus.choices, default=ReportStatus.QUEUED)
     progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0, validators=[MaxValueValidator(100)])
-    file = models.FileField(_("file"), upload_to=report_file_name, max_length=255, blank=True)
+    file = models.FileField(_("file"), upload_to=report_file_name, max_length=255, blank=True, storage=private_storage)
     row_count = models.PositiveIntegerField(_("rows"), null=True, blank=True)
     tlp = models.CharField(_("highest TLP"), max_length=20, blank=True)
     classification = models.CharField(_("highest classification"), max_length=40, blank=True)

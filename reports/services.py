@@ -16,12 +16,13 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files import File
-from django.core.files.storage import default_storage
-from django.db import connection, transaction
+from django.db import connections, transaction
 from django.utils import timezone, translation
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from caricc_portal.db_router import read_alias, use_replica
+from core.storage import private_storage
 from members.models import State
 
 from .choices import ReportFormat, ReportKind, ReportStatus
@@ -148,8 +149,10 @@ def planned_for_whole_results():
     cursor for its first 10 % of rows (cursor_tuple_fraction = 0.1): nested
     loops that fetch 100,000 seizure rows in 23 s instead of 1 s (measured,
     see docs/performance.md, "Reports"). A report reads every row, so say so for
-    the build and put the default back afterwards.
+    the build and put the default back afterwards. Set on the connection the
+    rows are read from (the replica inside `use_replica()`).
     """
+    connection = connections[read_alias()]
     if connection.vendor != "postgresql":
         yield
         return
@@ -168,7 +171,7 @@ def build_file(report: ReportRequest, on_progress: Callable[[int], None]) -> dic
     `on_progress(percent)` is called each time progress crosses a multiple of
     PROGRESS_STEP.
     """
-    with planned_for_whole_results():
+    with use_replica(f"report {report.pk}"), planned_for_whole_results():
         return _build_file(report, on_progress)
 
 
@@ -218,13 +221,13 @@ def _build_file(report: ReportRequest, on_progress: Callable[[int], None]) -> di
 def store_file(report: ReportRequest, path: Path) -> str:
     """Move the finished file to its one storage name, replacing any earlier copy."""
     name = report_file_name(report)
-    if default_storage.exists(name):
-        default_storage.delete(name)
+    if private_storage().exists(name):
+        private_storage().delete(name)
     with open(path, "rb") as fh:
-        saved = default_storage.save(name, File(fh, name=Path(name).name))
+        saved = private_storage().save(name, File(fh, name=Path(name).name))
     path.unlink(missing_ok=True)
     if saved != name:  # another writer raced us; never keep two copies
-        default_storage.delete(saved)
+        private_storage().delete(saved)
         raise RuntimeError(f"Report file stored as {saved!r} instead of {name!r}")
     return name
 
@@ -238,8 +241,8 @@ def purge_expired(now: dt.datetime | None = None) -> int:
     now = now or timezone.now()
     done = 0
     for report in ReportRequest.objects.expired_files(now).iterator():
-        if report.file and default_storage.exists(report.file.name):
-            default_storage.delete(report.file.name)
+        if report.file and private_storage().exists(report.file.name):
+            private_storage().delete(report.file.name)
         report.file = ""
         report.status = ReportStatus.EXPIRED
         report.save(update_fields=["file", "status"])

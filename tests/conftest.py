@@ -42,13 +42,11 @@ def _portal_test_settings(settings, tmp_path):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     settings.PRIVATE_ROOT = tmp_path / "private"
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": str(tmp_path / "private"), "base_url": None},
-        },
+    private = {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": str(tmp_path / "private"), "base_url": None},
     }
+    settings.STORAGES = {**settings.STORAGES, "default": private, "private": private}
     settings.STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
     previous = app.conf.task_always_eager
     app.conf.task_always_eager = True
@@ -173,7 +171,7 @@ def _database_url_for_worker() -> str:
 class WorkerProcess:
     """A `celery worker` subprocess on the test database and the real broker."""
 
-    def __init__(self, queues: str = "celery", env: dict[str, str] | None = None) -> None:
+    def __init__(self, queues: str = "celery,reports,notify", env: dict[str, str] | None = None) -> None:
         self.queues = queues
         self.extra_env = env or {}
         self.proc: subprocess.Popen | None = None
