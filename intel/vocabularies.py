@@ -1,6 +1,6 @@
 """Controlled vocabularies shared by intel and operations (seizures, results).
 
-Operations imports this module (DESIGN.md allows operations -> intel); keep the
+Operations imports this module (docs/ARCHITECTURE.md allows operations -> intel); keep the
 names stable.
 """
 
@@ -71,6 +71,7 @@ class RecordKind(models.TextChoices):
     RESPONSE = "response", _("Response")
     ANALYSIS = "analysis", _("Analytical report")
     ALERT = "alert", _("Alert")
+    BULLETIN = "bulletin", _("Bulletin")
     GENERAL = "general", _("General information")
 
 
@@ -197,3 +198,35 @@ class RFIStatus(models.TextChoices):
     PARTLY_ANSWERED = "partly", _("Partly answered")
     REFUSED = "refused", _("Refused")
     CLOSED = "closed", _("Closed")
+
+
+# --- handling rules ------------------------------------------------------------------
+# How restrictive each marking is, least first: a change to a higher rank is an
+# upgrade (always allowed to the originator), to a lower rank a downgrade (needs a
+# reason, and every recipient state is told). intel.handling applies them.
+
+TLP_RANK: dict[str, int] = {TLP.CLEAR: 0, TLP.GREEN: 1, TLP.AMBER: 2, TLP.AMBER_STRICT: 3, TLP.RED: 4}
+HANDLING_RANK: dict[str, int] = {HandlingCode.H0: 0, HandlingCode.H1: 1, HandlingCode.H2: 2, HandlingCode.H3: 3}
+CLASSIFICATION_RANK: dict[str, int] = {
+    Classification.UNCLASSIFIED: 0,
+    Classification.RESTRICTED: 1,
+    Classification.CONFIDENTIAL: 2,
+    Classification.SECRET: 3,
+}
+
+# TLP levels a recipient may never pass on (FIRST TLP 2.0: AMBER and AMBER+STRICT go
+# to the chosen recipients only, RED to the named ones only).
+TLP_NO_ONWARD = frozenset({TLP.AMBER, TLP.AMBER_STRICT, TLP.RED})
+
+
+def handling_notice(code: str, note: str = "") -> str:
+    """The caveat a record's handling code puts on every copy of it (page, API, export,
+    report file): H1 forbids use as evidence without the originator's permission, H2
+    onward sharing, H3 carries its own conditions. Empty for H0."""
+    if code == HandlingCode.H1:
+        return str(_("Not for use as evidence without the originator's permission."))
+    if code == HandlingCode.H2:
+        return str(_("Not to be shared onward without the originator's consent."))
+    if code == HandlingCode.H3:
+        return str(_("Handling conditions: %(conditions)s")) % {"conditions": note or "-"}
+    return ""
