@@ -8,10 +8,7 @@ permission (403 for readers such as coordinators, who know the object exists).
 
 from __future__ import annotations
 
-import csv
-import tempfile
 from decimal import Decimal
-from itertools import chain
 
 from django.contrib import messages
 from django.contrib.auth.mixins import PermissionRequiredMixin
@@ -19,7 +16,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import DecimalField, OuterRef, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
-from django.http import FileResponse, Http404, HttpResponseRedirect, StreamingHttpResponse
+from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -27,6 +24,7 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import CreateView, DetailView, FormView, ListView, TemplateView, UpdateView
 
+from core.exports import csv_response, xlsx_response
 from core.permissions import get_visible_or_404
 from core.views import PageSizeMixin, RestrictedFormMixin, VisibleQuerysetMixin
 
@@ -533,50 +531,21 @@ def _export_rows(queryset):
         ]
 
 
-class _Echo:
-    def write(self, value):
-        return value
-
-
 class PledgeExportView(DonorsAccessMixin, View):
-    """The pledge table (with the list's filters) as CSV or XLSX, streamed."""
+    """The pledge table (with the list's filters) as CSV or XLSX, through core.exports."""
 
     model = Pledge
 
     def get(self, request, fmt):
+        if fmt not in ("csv", "xlsx"):
+            raise Http404
         qs = Pledge.objects.visible_to(request.user).select_related("donor", "event")
         qs = PledgeFilterSet(request.GET or None, queryset=qs, request=request).qs.order_by("-created_at", "-id")
         header = [str(label) for _name, label in EXPORT_COLUMNS]
-        stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+        filename = f"pledges-{timezone.localtime():%Y%m%d-%H%M}.{fmt}"
         if fmt == "csv":
-            writer = csv.writer(_Echo())
-            # A byte-order mark first, so that spreadsheet programs read UTF-8.
-            body = (writer.writerow(row) for row in _export_rows(qs))
-            response = StreamingHttpResponse(
-                chain(["\ufeff", writer.writerow(header)], body), content_type="text/csv; charset=utf-8"
-            )
-            response["Content-Disposition"] = f'attachment; filename="pledges-{stamp}.csv"'
-            return response
-        if fmt == "xlsx":
-            from openpyxl import Workbook
-
-            workbook = Workbook(write_only=True)
-            sheet = workbook.create_sheet(_("Pledges"))
-            sheet.append(header)
-            for row in _export_rows(qs):
-                sheet.append(row)
-            # A spooled file: small exports stay in memory, large ones go to disk, and
-            # FileResponse streams it out in blocks.
-            out = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)  # noqa: SIM115 - FileResponse closes it
-            workbook.save(out)
-            out.seek(0)
-            return FileResponse(
-                out,
-                as_attachment=True,
-                filename=f"pledges-{stamp}.xlsx",
-                content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            )
-        raise Http404
+            return csv_response(filename, header, _export_rows(qs))
+        return xlsx_response(filename, header, _export_rows(qs), sheet_title=_("Pledges"))
 
 
 # --- reference data: rates, budget, events ------------------------------------------------

@@ -29,6 +29,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.generic import DetailView, FormView, ListView
 
+from core.exports import csv_response
 from core.permissions import get_visible_or_404, has_object_permission
 from core.views import PageSizeMixin, VisibleQuerysetMixin
 from members.models import State
@@ -215,47 +216,39 @@ class ExportView(RecordListView):
     mark_unread = False
 
     def get(self, request, *args, **kwargs):
-        import csv
-
-        from django.http import HttpResponse
-
         from core.net import client_ip
 
         from .models import log_export
 
-        rows = list(self.get_queryset()[: self.EXPORT_LIMIT])
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = 'attachment; filename="caricc-records.csv"'
-        writer = csv.writer(response)
-        writer.writerow(
+        records = list(self.get_queryset()[: self.EXPORT_LIMIT])
+        header = [
+            _("Reference"),
+            _("Kind"),
+            _("Title"),
+            _("Originating state"),
+            "TLP",
+            _("Handling code"),
+            _("Classification"),
+            _("Evaluation"),
+            _("Date"),
+        ]
+        # Rows built here, in the request's language; core.exports neutralises formula-like text.
+        rows = [
             [
-                _("Reference"),
-                _("Kind"),
-                _("Title"),
-                _("Originating state"),
-                "TLP",
-                _("Handling code"),
-                _("Classification"),
-                _("Evaluation"),
-                _("Date"),
+                r.reference,
+                r.get_kind_display(),
+                r.title,
+                r.originating_state.code,
+                r.get_tlp_display(),
+                r.handling_code,
+                r.get_classification_display(),
+                r.evaluation_code,
+                r.created_at.isoformat(),
             ]
-        )
-        for r in rows:
-            writer.writerow(
-                [
-                    r.reference,
-                    r.get_kind_display(),
-                    r.title,
-                    r.originating_state.code,
-                    r.get_tlp_display(),
-                    r.handling_code,
-                    r.get_classification_display(),
-                    r.evaluation_code,
-                    r.created_at.isoformat(),
-                ]
-            )
-        log_export(request.user, [r.pk for r in rows], ip=client_ip(request), detail="csv")
-        return response
+            for r in records
+        ]
+        log_export(request.user, [r.pk for r in records], ip=client_ip(request), detail="csv")
+        return csv_response("caricc-records.csv", header, rows)
 
 
 class InboxView(RecordListView):

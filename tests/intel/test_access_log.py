@@ -84,7 +84,7 @@ def test_an_export_logs_every_exported_record_and_only_visible_ones(
     shared = make_record(officer_kz, recipients=[uz], title="Shared", tlp="RED")
     hidden = make_record(officer_kz, title="Not shared")
     response = client_for(officer_uz).get("/intel/export.csv")
-    body = response.content.decode()
+    body = b"".join(response.streaming_content).decode()
     assert response.status_code == 200 and shared.reference in body and "TLP:RED" in body
     assert hidden.reference not in body
     assert list(AccessLog.objects.values_list("record_id", "action", "user__username")) == [
