@@ -19,6 +19,4 @@ def test_hostile_record_titles_are_exported_as_text_and_hidden_records_stay_out(
     text = body.decode("utf-8-sig")
     assert all(record.reference in text for record in shared)
     assert hidden.reference not in text and "HIDDEN" not in text
-    assert set(AccessLog.objects.filter(action="export").values_list("record_id", flat=True)) == {
-        r.pk for r in shared
-    }
+    assert set(AccessLog.objects.filter(action="export").values_list("record_id", flat=True)) == {r.pk for r in shared}
