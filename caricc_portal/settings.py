@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "operations",
     "donors",
     "reports",
+    "notifications",
 ]
 
 MIDDLEWARE = [
@@ -101,6 +102,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "caricc_portal.context_processors.portal",
+                "notifications.context_processors.bell",
             ],
         },
     },
@@ -384,6 +386,8 @@ CELERY_BEAT_SCHEDULE = {
     "celery-results-cleanup": {"task": "celery.backend_cleanup", "schedule": 24 * 3600},
     "intel-flag-overdue-rfis": {"task": "intel.tasks.flag_overdue_rfis", "schedule": 24 * 3600},
     "donors-send-reminders": {"task": "donors.tasks.send_reminders", "schedule": 24 * 3600},
+    "notifications-send-digests": {"task": "notifications.tasks.send_digests", "schedule": 24 * 3600},
+    "notifications-remind-reviews": {"task": "notifications.tasks.remind_reviews", "schedule": 24 * 3600},
     "reports-purge-expired": {"task": "reports.tasks.purge_expired_reports", "schedule": 24 * 3600},
 }
 

@@ -13,6 +13,7 @@ from rest_framework.reverse import reverse
 import donors.api.urls
 import intel.api.urls
 import members.api.urls
+import notifications.api.urls
 import operations.api.urls
 import reports.api.urls
 from members import twofactor
@@ -26,6 +27,7 @@ api_patterns = (
     + operations.api.urls.urlpatterns
     + donors.api.urls.urlpatterns
     + reports.api.urls.urlpatterns
+    + notifications.api.urls.urlpatterns
 )
 
 
@@ -58,6 +60,7 @@ urlpatterns = [
     path("operations/", include("operations.urls")),
     path("donors/", include("donors.urls")),
     path("reports/", include("reports.urls")),
+    path("notifications/", include("notifications.urls")),
     path("api/v1/", include(([path("", api_root, name="root"), *api_patterns], "api"))),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),

@@ -35,6 +35,7 @@ from members.roles import Role
 
 from .choices import InstalmentStatus, ObligationStatus
 from .models import Instalment, ReminderLog, ReportingObligation
+from .signals import reminder_sent
 
 logger = logging.getLogger(__name__)
 
@@ -184,6 +185,8 @@ def send_reminders() -> dict[str, int]:
             with transaction.atomic():
                 ReminderLog.objects.create(target=target, kind=kind, sent_on=today, recipients=", ".join(recipients))
                 send_mail(f"[CARICC] {subject}", body, None, recipients)
+                # In the portal too (the notifications app): the bell and "waiting for me".
+                reminder_sent.send(sender=type(item), item=item, kind=kind)
         except IntegrityError:
             continue  # another run sent it today
         sent += 1

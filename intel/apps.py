@@ -22,6 +22,7 @@ class IntelConfig(AppConfig):
         (_("Inbox"), "intel:inbox", None),
         (_("Records"), "intel:record-list", None),
         (_("Search"), "intel:search", None),
+        (_("Centre products"), "intel:centre-products", None),
     ]
 
     def home_panels(self, request) -> list[dict]:

@@ -106,8 +106,16 @@ class IntelRecord(ShareableModel):
     title = models.CharField(_("title"), max_length=250)
     summary = models.TextField(_("summary"), blank=True)
     body = models.TextField(_("text"), blank=True)
+    # Empty for the centre's own products (analytical reports, alerts, bulletins),
+    # whose originator is the centre: its coordinators and analysts.
     originating_state = models.ForeignKey(
-        State, on_delete=models.PROTECT, related_name="intel_records", verbose_name=_("originating state")
+        State,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="intel_records",
+        verbose_name=_("originating state"),
+        help_text=_("Empty for a product of the centre itself."),
     )
     agency = models.ForeignKey(
         Agency, on_delete=models.PROTECT, null=True, blank=True, related_name="intel_records", verbose_name=_("agency")
@@ -184,13 +192,27 @@ class IntelRecord(ShareableModel):
         super().save(*args, **kwargs)
 
     @property
+    def originator_is_centre(self) -> bool:
+        """A product of the centre itself (no originating state)."""
+        return self.originating_state_id is None
+
+    @property
+    def originator_code(self) -> str:
+        """The originating state's code, or CARICC for the centre's products."""
+        return self.originating_state.code if self.originating_state_id else "CARICC"
+
+    @property
     def evaluation_code(self) -> str:
         """The Admiralty code, e.g. "B2"."""
         return f"{self.source_reliability}{self.information_credibility}"
 
     def grant_originator(self) -> None:
-        """The originating state's group: view, change and share on its own record."""
-        self.share_with([self.originating_state], ("view", "change", "share"))
+        """The originating state's group: view, change and share on its own record.
+
+        The centre's products have no originating state: the centre's roles hold the
+        model-level permissions instead."""
+        if self.originating_state_id:
+            self.share_with([self.originating_state], ("view", "change", "share"))
 
     def set_recipients(self, states) -> None:
         """Make exactly `states` (plus the originator) the recipients (view grants)."""
@@ -236,6 +258,51 @@ class IntelRecordGroupObjectPermission(GroupObjectPermissionBase):
         indexes = [
             models.Index(fields=["content_object", "permission", "group"], name="intel_grant_probe_idx"),
         ]
+
+
+class Receipt(models.Model):
+    """A recipient state's receipt of a record: first opened by one of its users, then
+    (optionally) acknowledged explicitly. One row per record and state."""
+
+    record = models.ForeignKey(IntelRecord, on_delete=models.CASCADE, related_name="receipts", verbose_name=_("record"))
+    state = models.ForeignKey(State, on_delete=models.PROTECT, related_name="+", verbose_name=_("state"))
+    opened_at = models.DateTimeField(_("first opened at"), null=True, blank=True)
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("first opened by"),
+    )
+    acknowledged_at = models.DateTimeField(_("acknowledged at"), null=True, blank=True)
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("acknowledged by"),
+    )
+
+    class Meta:
+        ordering = ["record", "state"]
+        verbose_name = _("receipt")
+        verbose_name_plural = _("receipts")
+        constraints = [models.UniqueConstraint(fields=["record", "state"], name="intel_receipt_record_state_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.record_id} {self.state_id}"
+
+    @classmethod
+    def record_opened(cls, record: IntelRecord, user) -> None:
+        """The first opening by a user of a recipient state: one INSERT ... ON CONFLICT DO NOTHING."""
+        state_id = getattr(user, "state_id", None)
+        if not state_id or state_id == record.originating_state_id:
+            return
+        cls.objects.bulk_create(
+            [cls(record=record, state_id=state_id, opened_at=timezone.now(), opened_by=user)], ignore_conflicts=True
+        )
 
 
 class DisseminationRequest(models.Model):
@@ -405,6 +472,16 @@ class RequestForInformation(models.Model):
         _("status"), max_length=15, choices=RFIStatus.choices, default=RFIStatus.SENT, db_index=True
     )
     overdue_notified_at = models.DateTimeField(_("overdue notice sent at"), null=True, blank=True, editable=False)
+    # The record the request asks about ("Request information about this record");
+    # shown only to those who may see that record.
+    about = models.ForeignKey(
+        IntelRecord,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="rfis_about",
+        verbose_name=_("about record"),
+    )
 
     history = HistoricalRecords()
 

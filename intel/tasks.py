@@ -1,20 +1,16 @@
 """Periodic jobs of the information exchange."""
 
 from celery import shared_task
-from django.contrib.auth import get_user_model
-from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _
-
-from members.roles import Role
 
 from .models import RequestForInformation
+from .signals import rfi_overdue
 
 
 @shared_task
 def flag_overdue_rfis() -> int:
-    """E-mail the addressee states' officers about each overdue request, once.
+    """Tell the addressee states' officers about each overdue request, once (intel.signals.rfi_overdue).
 
     Idempotent: a request is claimed by setting `overdue_notified_at` in a
     conditional UPDATE, so a second run (or a second worker) finds nothing to do.
@@ -34,25 +30,8 @@ def flag_overdue_rfis() -> int:
             if not claimed:
                 continue
             rfi = RequestForInformation.objects.select_related("record").get(pk=pk)
-            recipients = list(
-                get_user_model()
-                .objects.with_role(Role.LIAISON_OFFICER)
-                .filter(state__in=rfi.addressees.all())
-                .exclude(email="")
-                .values_list("email", flat=True)
-                .distinct()
-            )
-            if recipients:
-                send_mail(
-                    _("Overdue request for information %s") % rfi.record.reference,
-                    _('The request %(ref)s "%(title)s" was due on %(deadline)s and is still open.')
-                    % {
-                        "ref": rfi.record.reference,
-                        "title": rfi.record.title,
-                        "deadline": timezone.localtime(rfi.deadline).strftime("%Y-%m-%d %H:%M"),
-                    },
-                    None,
-                    recipients,
-                )
+            # The addressees' officers are told through notifications (in the portal and
+            # by e-mail in each reader's language, as each reader chose).
+            rfi_overdue.send(sender=RequestForInformation, rfi=rfi)
             sent += 1
     return sent

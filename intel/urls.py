@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import exchange_views, views
 
 app_name = "intel"
 
@@ -14,6 +14,9 @@ urlpatterns = [
     path("seizures/new/", views.SeizureCreateView.as_view(), name="seizure-create"),
     path("rfis/new/", views.RFICreateView.as_view(), name="rfi-create"),
     path("records/<int:pk>/", views.RecordDetailView.as_view(), name="record-detail"),
+    path("records/<int:pk>/acknowledge/", exchange_views.acknowledge_receipt, name="acknowledge-receipt"),
+    path("records/<int:pk>/review/<str:action>/", exchange_views.review, name="record-review"),
+    path("centre-products/", exchange_views.CentreProductsView.as_view(), name="centre-products"),
     path("records/<int:pk>/edit/", views.record_edit, name="record-edit"),
     path("records/<int:pk>/share/", views.share, name="record-share"),
     path("records/<int:pk>/request-dissemination/", views.request_dissemination, name="request-dissemination"),

@@ -190,6 +190,13 @@ class User(AbstractUser):
     )
     position = models.CharField(_("position"), max_length=150, blank=True)
     phone = models.CharField(_("phone"), max_length=40, blank=True)
+    language = models.CharField(
+        _("language"),
+        max_length=2,
+        choices=[("en", _("English")), ("ru", _("Russian"))],
+        default="en",
+        help_text=_("The language of the e-mails the portal sends you."),
+    )
 
     objects = UserManager()
 

@@ -30,6 +30,7 @@ from members.roles import is_state_officer
 
 from .choices import Consent, ParticipantRole, Status
 from .models import NEGOTIATION_STATUSES, ConsentLog, JointOperation, Participation, TransitionLog
+from .signals import operation_transitioned
 
 LEAD = "lead"
 COORDINATOR = "coordinator"
@@ -328,8 +329,6 @@ def _lock(op: JointOperation | int) -> JointOperation:
 
 def _apply(op: JointOperation, t: Transition, user: Any, comment: str) -> TransitionLog:
     """Move a locked operation along `t`, run its effects and log it (caller holds the lock)."""
-    from .tasks import notify_transition
-
     previous = op.status
     op.status = t.target
     update_fields = ["status", "updated_at"]
@@ -357,8 +356,10 @@ def _apply(op: JointOperation, t: Transition, user: Any, comment: str) -> Transi
         # Proposing is the lead state's consent to the version it proposes.
         lead = op.participations.get(role=ParticipantRole.LEAD)
         _record_consent(op, lead, user, Consent.GRANTED, "")
-    if t.notify and _notifications_on.get():
-        notify_transition.delay_on_commit(log.pk)
+    if _notifications_on.get():
+        # Whoever must act or know is told by the notifications app (in the portal and
+        # by e-mail after the commit, in each reader's language).
+        operation_transitioned.send(sender=JointOperation, log=log)
     return log
 
 

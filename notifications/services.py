@@ -1,0 +1,105 @@
+"""Creating notifications: one INSERT ... SELECT per event, however many recipients.
+
+`notify(event, subject, recipients)` turns a queryset of users into notification
+rows in a single statement (the recipients' SELECT is compiled into the INSERT),
+then, once the transaction commits, enqueues the e-mail task of that batch.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable
+
+from django.contrib.auth import get_user_model
+from django.contrib.contenttypes.models import ContentType
+from django.db import connection, models, transaction
+from django.utils import timezone
+
+from members.roles import Role
+
+from .models import Notification
+
+
+def officers_of(state_ids: Iterable[int | None]) -> models.QuerySet:
+    """Active liaison officers of the given states (partner systems are not told)."""
+    ids = [pk for pk in state_ids if pk is not None]
+    return get_user_model().objects.filter(is_active=True, state_id__in=ids, groups__name=Role.LIAISON_OFFICER)
+
+
+def holders_of(*roles: str) -> models.QuerySet:
+    """Active centre staff holding any of the roles."""
+    return get_user_model().objects.filter(is_active=True, groups__name__in=roles)
+
+
+def users(*user_ids: int | None) -> models.QuerySet:
+    return get_user_model().objects.filter(is_active=True, pk__in=[pk for pk in user_ids if pk])
+
+
+def notify(
+    event: str,
+    subject: models.Model,
+    recipients: models.QuerySet,
+    *,
+    reference: str = "",
+    detail: str = "",
+    exclude=None,
+) -> int:
+    """Write one notification per recipient in ONE statement; e-mail them after commit.
+
+    `recipients` is a queryset of users, never evaluated here: its SELECT becomes
+    the source of an INSERT ... SELECT. `exclude` (a user) is left out: nobody is
+    told about what they did themselves. Returns the number of rows written.
+    """
+    if exclude is not None and getattr(exclude, "pk", None):
+        recipients = recipients.exclude(pk=exclude.pk)
+    source_sql, source_params = recipients.order_by().values("id").distinct().query.sql_with_params()
+    batch = uuid.uuid4()
+    meta = Notification._meta
+    ct_id = ContentType.objects.get_for_model(subject).pk
+    values = [
+        event,
+        ct_id,
+        subject.pk,
+        (reference or getattr(subject, "reference", "") or "")[:40],
+        detail[:40],
+        meta.get_field("created_at").get_db_prep_value(timezone.now(), connection),
+        meta.get_field("batch").get_db_prep_value(batch, connection),
+    ]
+    sql = (
+        f"INSERT INTO {meta.db_table} "  # noqa: S608 - table name from the model, values bound
+        "(user_id, event, subject_type_id, subject_id, reference, detail, created_at, batch) "
+        f"SELECT r.id, %s, %s, %s, %s, %s, %s, %s FROM ({source_sql}) r"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*values, *source_params])
+        written = cursor.rowcount
+    if written:
+        from .tasks import send_immediate
+
+        batch_id = str(batch)
+        transaction.on_commit(lambda: send_immediate.delay(batch_id))
+    return written
+
+
+def mark_read(user, ids: Iterable[int] | None = None) -> int:
+    """Mark the user's unread notifications read (the given ones, or all). One UPDATE."""
+    qs = Notification.objects.filter(user_id=user.pk, read_at__isnull=True)
+    if ids is not None:
+        qs = qs.filter(pk__in=list(ids))
+    return qs.update(read_at=timezone.now())
+
+
+BELL_CAP = 99
+
+
+def unread_count(user, cap: int = BELL_CAP) -> int:
+    """Unread notifications the user may still see, counted up to cap + 1 (one query).
+
+    The LIMIT keeps the count bounded: the partial index on unread rows is walked
+    for at most cap + 1 readable rows, whatever the table holds.
+    """
+    return Notification.objects.readable_by(user).unread().order_by()[: cap + 1].count()
+
+
+def bell_label(count: int, cap: int = BELL_CAP) -> str:
+    return f"{cap}+" if count > cap else str(count)
