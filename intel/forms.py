@@ -9,8 +9,8 @@ from django.utils.translation import gettext_lazy as _
 from core.forms import BootstrapFormMixin
 from members.models import Agency, State
 
-from . import services
-from .models import Identifier, IntelRecord, SeizureItem, SeizureReport
+from . import handling, services
+from .models import Identifier, IntelRecord, RemarkingRequest, SeizureItem, SeizureReport
 from .vocabularies import TLP, RecordKind, RFIStatus, Substance, Urgency
 
 MARKINGS = ["tlp", "handling_code", "handling_note", "classification", "source_reliability", "information_credibility"]
@@ -65,6 +65,11 @@ class RecordForm(BootstrapFormMixin, forms.ModelForm):
         data = super().clean()
         if data.get("handling_code") == "H3" and not (data.get("handling_note") or "").strip():
             self.add_error("handling_note", _("Handling code H3 requires a description of the restrictions."))
+        if "shortcut" in self.fields:
+            try:
+                handling.check_dissemination(data.get("tlp") or "", data.get("shortcut") or "")
+            except handling.HandlingRuleError as exc:
+                self.add_error("shortcut", exc.message)
         return data
 
     def record_fields(self) -> dict:
@@ -80,18 +85,21 @@ class GeneralRecordForm(RecordForm):
     class Meta(RecordForm.Meta):
         fields = ["kind", *RecordForm.Meta.fields]
 
-    def __init__(self, *args, user=None, **kwargs):
-        super().__init__(*args, user=user, **kwargs)
-        if user is not None and not user.state_id:
-            # The centre's staff originate the centre's products: analytical reports, alerts, bulletins.
-            self.fields["kind"].choices = [
-                (k, RecordKind(k).label) for k in (RecordKind.ANALYSIS, RecordKind.ALERT, RecordKind.BULLETIN)
-            ]
-            self.fields["share_with"].help_text = _("The centre always sees its own products.")
-
 
 class RecordEditForm(BootstrapFormMixin, forms.ModelForm):
-    """What the originator may change in place (dissemination has its own form)."""
+    """What the originator may change in place (dissemination has its own form).
+
+    Server-owned fields (author, originating state, created_at, reference) are not
+    fields. The view saves through services.edit_record, never form.save(), so the
+    handling rules decide and a downgrade carries its reason.
+    """
+
+    reason = forms.CharField(
+        label=_("Reason for a marking change"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Required when a marking becomes less restrictive; every recipient state is told."),
+    )
 
     class Meta:
         model = IntelRecord
@@ -101,6 +109,14 @@ class RecordEditForm(BootstrapFormMixin, forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.style_widgets()
+
+    def _post_clean(self):
+        # Validate without copying the input onto the instance: the service re-reads
+        # the record under a lock and compares old and new markings.
+        pass
+
+    def changes(self) -> dict:
+        return {k: self.cleaned_data[k] for k in self.Meta.fields if k in self.cleaned_data}
 
     def clean(self):
         data = super().clean()
@@ -256,8 +272,17 @@ class ShareForm(BootstrapFormMixin, forms.Form):
 
     def __init__(self, *args, record=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.record = record
         self.fields["share_with"].queryset = active_states().exclude(pk=record.originating_state_id)
         self.fields["shortcut"].initial = ""
+
+    def clean_shortcut(self):
+        shortcut = self.cleaned_data.get("shortcut") or ""
+        try:
+            handling.check_dissemination(self.record.tlp, shortcut)
+        except handling.HandlingRuleError as exc:
+            raise forms.ValidationError(exc.message) from exc
+        return shortcut
 
 
 class DisseminationRequestForm(BootstrapFormMixin, forms.Form):
@@ -270,6 +295,28 @@ class DisseminationRequestForm(BootstrapFormMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["states"].queryset = active_states().exclude(pk__in=record.shared_state_ids("view"))
         self.style_widgets()
+
+
+class RemarkingRequestForm(BootstrapFormMixin, forms.ModelForm):
+    """A recipient's or the centre's request that the originator change the markings."""
+
+    class Meta:
+        model = RemarkingRequest
+        fields = ["tlp", "handling_code", "handling_note", "classification", "reason"]
+        widgets = {"reason": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args, record=None, **kwargs):
+        if record is not None and not kwargs.get("initial"):
+            kwargs["initial"] = handling.marking_values(record)
+        super().__init__(*args, **kwargs)
+        self.style_widgets()
+
+    def _post_clean(self):
+        # The service builds and validates the request (it knows the record).
+        pass
+
+    def markings(self) -> dict:
+        return {k: self.cleaned_data.get(k) or "" for k in handling.MARKING_FIELDS}
 
 
 class AttachmentForm(forms.Form):

@@ -49,6 +49,7 @@ from .vocabularies import (
     TransportMode,
     Unit,
     Urgency,
+    handling_notice,
     kg_equivalent,
 )
 
@@ -106,16 +107,8 @@ class IntelRecord(ShareableModel):
     title = models.CharField(_("title"), max_length=250)
     summary = models.TextField(_("summary"), blank=True)
     body = models.TextField(_("text"), blank=True)
-    # Empty for the centre's own products (analytical reports, alerts, bulletins),
-    # whose originator is the centre: its coordinators and analysts.
     originating_state = models.ForeignKey(
-        State,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="intel_records",
-        verbose_name=_("originating state"),
-        help_text=_("Empty for a product of the centre itself."),
+        State, on_delete=models.PROTECT, related_name="intel_records", verbose_name=_("originating state")
     )
     agency = models.ForeignKey(
         Agency, on_delete=models.PROTECT, null=True, blank=True, related_name="intel_records", verbose_name=_("agency")
@@ -192,27 +185,18 @@ class IntelRecord(ShareableModel):
         super().save(*args, **kwargs)
 
     @property
-    def originator_is_centre(self) -> bool:
-        """A product of the centre itself (no originating state)."""
-        return self.originating_state_id is None
-
-    @property
-    def originator_code(self) -> str:
-        """The originating state's code, or CARICC for the centre's products."""
-        return self.originating_state.code if self.originating_state_id else "CARICC"
-
-    @property
     def evaluation_code(self) -> str:
         """The Admiralty code, e.g. "B2"."""
         return f"{self.source_reliability}{self.information_credibility}"
 
-    def grant_originator(self) -> None:
-        """The originating state's group: view, change and share on its own record.
+    @property
+    def handling_notice(self) -> str:
+        """The caveat of the handling code (H1: not for use as evidence...), shown on every copy."""
+        return handling_notice(self.handling_code, self.handling_note)
 
-        The centre's products have no originating state: the centre's roles hold the
-        model-level permissions instead."""
-        if self.originating_state_id:
-            self.share_with([self.originating_state], ("view", "change", "share"))
+    def grant_originator(self) -> None:
+        """The originating state's group: view, change and share on its own record."""
+        self.share_with([self.originating_state], ("view", "change", "share"))
 
     def set_recipients(self, states) -> None:
         """Make exactly `states` (plus the originator) the recipients (view grants)."""
@@ -258,51 +242,6 @@ class IntelRecordGroupObjectPermission(GroupObjectPermissionBase):
         indexes = [
             models.Index(fields=["content_object", "permission", "group"], name="intel_grant_probe_idx"),
         ]
-
-
-class Receipt(models.Model):
-    """A recipient state's receipt of a record: first opened by one of its users, then
-    (optionally) acknowledged explicitly. One row per record and state."""
-
-    record = models.ForeignKey(IntelRecord, on_delete=models.CASCADE, related_name="receipts", verbose_name=_("record"))
-    state = models.ForeignKey(State, on_delete=models.PROTECT, related_name="+", verbose_name=_("state"))
-    opened_at = models.DateTimeField(_("first opened at"), null=True, blank=True)
-    opened_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("first opened by"),
-    )
-    acknowledged_at = models.DateTimeField(_("acknowledged at"), null=True, blank=True)
-    acknowledged_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("acknowledged by"),
-    )
-
-    class Meta:
-        ordering = ["record", "state"]
-        verbose_name = _("receipt")
-        verbose_name_plural = _("receipts")
-        constraints = [models.UniqueConstraint(fields=["record", "state"], name="intel_receipt_record_state_unique")]
-
-    def __str__(self) -> str:
-        return f"{self.record_id} {self.state_id}"
-
-    @classmethod
-    def record_opened(cls, record: IntelRecord, user) -> None:
-        """The first opening by a user of a recipient state: one INSERT ... ON CONFLICT DO NOTHING."""
-        state_id = getattr(user, "state_id", None)
-        if not state_id or state_id == record.originating_state_id:
-            return
-        cls.objects.bulk_create(
-            [cls(record=record, state_id=state_id, opened_at=timezone.now(), opened_by=user)], ignore_conflicts=True
-        )
 
 
 class DisseminationRequest(models.Model):
@@ -472,16 +411,6 @@ class RequestForInformation(models.Model):
         _("status"), max_length=15, choices=RFIStatus.choices, default=RFIStatus.SENT, db_index=True
     )
     overdue_notified_at = models.DateTimeField(_("overdue notice sent at"), null=True, blank=True, editable=False)
-    # The record the request asks about ("Request information about this record");
-    # shown only to those who may see that record.
-    about = models.ForeignKey(
-        IntelRecord,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="rfis_about",
-        verbose_name=_("about record"),
-    )
 
     history = HistoricalRecords()
 
@@ -717,3 +646,96 @@ def log_export(user, record_ids, *, ip: str | None = None, detail: str = "") -> 
     ]
     AccessLog.objects.bulk_create(entries)
     return len(entries)
+
+
+class RemarkingRequest(models.Model):
+    """A recipient's (or the centre's) request that the originator change a record's
+    markings. Only the originator decides (intel.handling); history keeps every step."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        ACCEPTED = "accepted", _("Accepted")
+        REFUSED = "refused", _("Refused")
+
+    record = models.ForeignKey(
+        IntelRecord, on_delete=models.CASCADE, related_name="remarking_requests", verbose_name=_("record")
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("requested by")
+    )
+    requesting_state = models.ForeignKey(
+        State, on_delete=models.PROTECT, related_name="+", null=True, blank=True, verbose_name=_("requesting state")
+    )
+    tlp = models.CharField(_("requested TLP"), max_length=12, choices=TLP.choices)
+    handling_code = models.CharField(_("requested handling code"), max_length=2, choices=HandlingCode.choices)
+    handling_note = models.CharField(_("requested handling restrictions"), max_length=500, blank=True)
+    classification = models.CharField(_("requested classification"), max_length=12, choices=Classification.choices)
+    reason = models.TextField(_("reason"))
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        verbose_name=_("decided by"),
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("re-marking request")
+        verbose_name_plural = _("re-marking requests")
+        indexes = [models.Index(fields=["record", "status"], name="intel_remarkreq_record_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.record.reference}: {self.get_status_display()}"
+
+    @property
+    def markings(self) -> dict[str, str]:
+        return {
+            "tlp": self.tlp,
+            "handling_code": self.handling_code,
+            "handling_note": self.handling_note,
+            "classification": self.classification,
+        }
+
+
+class MarkingChange(models.Model):
+    """One change of a record's markings by its originator: before, after, why, by whom.
+
+    Shown on the record page to everyone who sees the record, so a downgrade is
+    visible to every recipient state; `intel.signals.record_remarked` tells the rest.
+    """
+
+    record = models.ForeignKey(
+        IntelRecord, on_delete=models.CASCADE, related_name="marking_changes", verbose_name=_("record")
+    )
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("changed by")
+    )
+    changed_at = models.DateTimeField(_("changed at"), default=timezone.now, editable=False)
+    old = models.JSONField(_("markings before"))
+    new = models.JSONField(_("markings after"))
+    downgrade = models.BooleanField(_("downgrade"), default=False)
+    reason = models.TextField(_("reason"), blank=True)
+    request = models.ForeignKey(
+        RemarkingRequest,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("re-marking request"),
+    )
+
+    class Meta:
+        ordering = ["-changed_at", "-id"]
+        verbose_name = _("marking change")
+        verbose_name_plural = _("marking changes")
+        indexes = [models.Index(fields=["record", "-changed_at"], name="intel_markchange_record_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.record_id} {self.old.get('tlp')} -> {self.new.get('tlp')}"

@@ -20,21 +20,24 @@ from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.permissions import has_object_permission
-from members.models import State
+from members.models import Notice, State
 
+from . import handling
 from .models import (
     Attachment,
     DisseminationRequest,
     Identifier,
     IdentifierStopWord,
     IntelRecord,
+    MarkingChange,
+    RemarkingRequest,
     RequestForInformation,
     RFIQuestion,
     SeizureItem,
     SeizureReport,
 )
-from .vocabularies import URGENCY_HOURS, RecordKind, RFIStatus, Urgency
+from .signals import record_remarked
+from .vocabularies import TLP, URGENCY_HOURS, RecordKind, RFIStatus, Urgency
 
 # Dissemination shortcuts, resolved through members.State.status at the time of sharing.
 SHORTCUT_NONE = ""
@@ -83,23 +86,6 @@ def _require_state(user) -> State:
     return user.state
 
 
-# What the centre itself originates (its analysts and coordinators), with no originating state.
-CENTRE_PRODUCT_KINDS = (RecordKind.ANALYSIS, RecordKind.ALERT, RecordKind.BULLETIN)
-
-
-def _originating_state(user, kind: str) -> State | None:
-    """The user's state; None (the centre) for a centre product written by its staff."""
-    from members.roles import is_centre_staff
-
-    if user.state_id:
-        return user.state
-    if is_centre_staff(user):
-        if kind in CENTRE_PRODUCT_KINDS:
-            return None
-        raise ValidationError(_("The centre originates analytical reports, alerts and bulletins."))
-    return _require_state(user)
-
-
 @transaction.atomic
 def create_record(
     *,
@@ -110,17 +96,15 @@ def create_record(
     identifiers: Iterable[dict[str, Any]] = (),
 ) -> IntelRecord:
     """Create a record of the user's state, grant it to the originator and the recipients."""
-    state = _originating_state(user, fields.get("kind", ""))
+    handling.may_create(user, fields.get("kind", ""), fields.get("tlp", ""), shortcut)
+    state = _require_state(user)
     record = IntelRecord(author=user, originating_state=state, **fields)
     record.full_clean(exclude=["reference", "author", "originating_state"])
     record.save()
     record.grant_originator()
-    targets = [s for s in resolve_recipients(recipients, shortcut) if s.pk != record.originating_state_id]
+    targets = [s for s in resolve_recipients(recipients, shortcut) if s.pk != state.pk]
     if targets:
-        from .signals import record_shared
-
         record.share_with(targets, ("view",))
-        record_shared.send(sender=IntelRecord, record=record, state_ids=[s.pk for s in targets], by=user)
     add_identifiers(record, identifiers)
     return record
 
@@ -188,12 +172,8 @@ def create_rfi(
     urgency: str = Urgency.STANDARD,
     deadline=None,
     identifiers: Iterable[dict[str, Any]] = (),
-    about: IntelRecord | None = None,
 ) -> IntelRecord:
-    """A request for information, shared with its addressee states; `about` is the
-    record it asks about (one the requester may see)."""
-    if about is not None and not IntelRecord.objects.visible_to(user).filter(pk=about.pk).exists():
-        raise ValidationError({"about": _("You cannot ask about a record you may not see.")})
+    """A request for information, shared with its addressee states."""
     state = _require_state(user)
     addressees = [s for s in addressees if s.pk != state.pk]
     if not addressees:
@@ -205,9 +185,7 @@ def create_rfi(
     record = create_record(
         user=user, fields={**fields, "kind": RecordKind.RFI}, recipients=addressees, identifiers=identifiers
     )
-    rfi = RequestForInformation(
-        record=record, purpose=purpose, legal_basis=legal_basis, urgency=urgency, deadline=due, about=about
-    )
+    rfi = RequestForInformation(record=record, purpose=purpose, legal_basis=legal_basis, urgency=urgency, deadline=due)
     rfi.full_clean(exclude=["record"])
     rfi.save()
     rfi.addressees.set(addressees)
@@ -233,6 +211,7 @@ def check_addressee(user, rfi: RequestForInformation) -> None:
 @transaction.atomic
 def respond(*, user, rfi_record: IntelRecord, fields: dict[str, Any], outcome: str = RFIStatus.ANSWERED) -> IntelRecord:
     """Answer a request: a record of kind response, shared with the requester automatically."""
+    handling.may_act_for_state(user)
     rfi = _lock_rfi(rfi_record)
     check_addressee(user, rfi)
     if outcome not in (RFIStatus.ANSWERED, RFIStatus.PARTLY_ANSWERED, RFIStatus.REFUSED):
@@ -251,6 +230,7 @@ def respond(*, user, rfi_record: IntelRecord, fields: dict[str, Any], outcome: s
 
 @transaction.atomic
 def acknowledge(*, user, rfi_record: IntelRecord) -> None:
+    handling.may_act_for_state(user)
     rfi = _lock_rfi(rfi_record)
     check_addressee(user, rfi)
     if rfi.status != RFIStatus.SENT:
@@ -261,9 +241,8 @@ def acknowledge(*, user, rfi_record: IntelRecord) -> None:
 
 @transaction.atomic
 def close(*, user, rfi_record: IntelRecord) -> None:
+    handling.may_edit(user, rfi_record)
     rfi = _lock_rfi(rfi_record)
-    if not has_object_permission(user, "change", rfi_record):
-        raise PermissionDenied(_("Only the requesting state can close its request."))
     if rfi.status == RFIStatus.CLOSED:
         raise TransitionError(_("This request is already closed."))
     rfi.status = RFIStatus.CLOSED
@@ -272,13 +251,11 @@ def close(*, user, rfi_record: IntelRecord) -> None:
 
 @transaction.atomic
 def set_dissemination(*, user, record: IntelRecord, states: Iterable[State], shortcut: str = "") -> None:
-    """Widen or narrow who receives a record: the originator (or a coordinator) only."""
-    if not has_object_permission(user, "share", record):
-        raise PermissionDenied(_("Only the originating state or a coordinator can change the dissemination."))
+    """Widen or narrow who receives a record: the originator only (intel.handling)."""
+    states = list(states)
+    handling.may_share(user, record, states, shortcut)
     targets = resolve_recipients(states, shortcut)
-    before = set(record.shared_state_ids("view"))
     record.set_recipients(targets)
-    _announce_dissemination(user, record, before)
     IntelRecord.history.model.objects.create(
         **_history_row(record),
         history_type="~",
@@ -287,17 +264,6 @@ def set_dissemination(*, user, record: IntelRecord, states: Iterable[State], sho
         history_change_reason=_("Dissemination: %s")
         % (", ".join(sorted(s.code for s in targets if s.pk != record.originating_state_id)) or "-"),
     )
-
-
-def _announce_dissemination(user, record: IntelRecord, before: set[int]) -> None:
-    """Signal the states newly reached and those that lost the record."""
-    from .signals import record_shared, record_withdrawn
-
-    after = set(record.shared_state_ids("view"))
-    if after - before:
-        record_shared.send(sender=IntelRecord, record=record, state_ids=sorted(after - before), by=user)
-    if before - after:
-        record_withdrawn.send(sender=IntelRecord, record=record, state_ids=sorted(before - after), by=user)
 
 
 def _history_row(record: IntelRecord) -> dict[str, Any]:
@@ -311,7 +277,8 @@ def _history_row(record: IntelRecord) -> dict[str, Any]:
 
 @transaction.atomic
 def request_dissemination(*, user, record: IntelRecord, states: Iterable[State], reason: str) -> DisseminationRequest:
-    """A recipient asks the originator to share the record with more states."""
+    """A recipient (or the centre) asks the originator to share the record with more states."""
+    handling.may_ask(user, record)
     states = list(states)
     if not states:
         raise ValidationError({"states": _("Choose the states the record should also reach.")})
@@ -327,8 +294,9 @@ def request_dissemination(*, user, record: IntelRecord, states: Iterable[State],
 @transaction.atomic
 def decide_dissemination(*, user, request: DisseminationRequest, approve: bool) -> None:
     req = DisseminationRequest.objects.select_for_update().get(pk=request.pk)
-    if not has_object_permission(user, "share", req.record):
-        raise PermissionDenied(_("Only the originating state or a coordinator can decide."))
+    handling.may_decide(user, req.record)
+    if approve:
+        handling.may_forward(user, req.record, list(req.states.all()))
     if req.status != DisseminationRequest.Status.PENDING:
         raise TransitionError(_("This request has already been decided."))
     req.status = DisseminationRequest.Status.APPROVED if approve else DisseminationRequest.Status.DECLINED
@@ -338,6 +306,123 @@ def decide_dissemination(*, user, request: DisseminationRequest, approve: bool) 
     if approve:
         current = State.objects.filter(pk__in=req.record.shared_state_ids("view"))
         set_dissemination(user=user, record=req.record, states=[*current, *req.states.all()])
+
+
+# --- edits and markings ----------------------------------------------------------------
+
+CONTENT_FIELDS = (
+    "title",
+    "summary",
+    "body",
+    "review_date",
+    "status",
+    "agency",
+    "source_reliability",
+    "information_credibility",
+)
+
+
+@transaction.atomic
+def edit_record(*, user, record: IntelRecord, fields: dict[str, Any], reason: str = "") -> IntelRecord:
+    """The originator edits content and, through `remark`, markings; nothing else may.
+
+    `fields` may hold content fields and markings; server-owned fields (author,
+    originating state, created_at, reference) are never taken from it.
+    """
+    handling.may_edit(user, record)
+    markings = {k: v for k, v in fields.items() if k in handling.MARKING_FIELDS}
+    content = {k: v for k, v in fields.items() if k in CONTENT_FIELDS}
+    old = handling.marking_values(record)
+    changed_markings = {k: v for k, v in markings.items() if (v or "") != old[k]}
+    if changed_markings:
+        # Check before anything is written: a refused downgrade leaves the content unchanged too.
+        handling.may_remark(user, record, changed_markings, reason)
+    for name, value in content.items():
+        setattr(record, name, value)
+    if content:
+        record.full_clean(exclude=["reference", "author", "originating_state", "in_reply_to"])
+        record.save()
+        record.refresh_search_vector()
+    if changed_markings:
+        remark(user=user, record=record, markings=changed_markings, reason=reason)
+    return record
+
+
+@transaction.atomic
+def remark(*, user, record: IntelRecord, markings: dict[str, str], reason: str = "", request=None) -> MarkingChange:
+    """Change a record's markings (originator only). An upgrade always; a downgrade with a
+    reason, logged on the record and announced to every recipient state."""
+    downgrade = handling.may_remark(user, record, markings, reason)
+    old = handling.marking_values(record)
+    new = {**old, **{k: v or "" for k, v in markings.items() if k in handling.MARKING_FIELDS}}
+    for name, value in new.items():
+        setattr(record, name, value)
+    record.full_clean(exclude=["reference", "author", "originating_state", "in_reply_to"])
+    record._change_reason = (reason or _("Markings changed"))[:100]
+    record.save()
+    change = MarkingChange.objects.create(
+        record=record, changed_by=user, old=old, new=new, downgrade=downgrade, reason=reason or "", request=request
+    )
+    if downgrade:
+        _tell_recipients_of_downgrade(user, record, old, new, reason)
+    record_remarked.send(
+        sender=IntelRecord, record=record, old=old, new=new, reason=reason or "", by=user, downgrade=downgrade
+    )
+    return change
+
+
+def _marking_label(markings: dict[str, str]) -> str:
+    return f"{TLP(markings['tlp']).label} {markings['handling_code']} {markings['classification']}"
+
+
+def _tell_recipients_of_downgrade(user, record: IntelRecord, old: dict, new: dict, reason: str) -> None:
+    """A notice to every recipient state (besides the MarkingChange shown on the record
+    page and the signal): a downgrade changes what they may do with the record."""
+    recipients = [pk for pk in record.shared_state_ids("view") if pk != record.originating_state_id]
+    if not recipients:
+        return
+    notice = Notice.objects.create(
+        title=(
+            _("Marking downgraded: %(reference)s, %(old)s to %(new)s")
+            % {"reference": record.reference, "old": _marking_label(old), "new": _marking_label(new)}
+        )[:200],
+        body=_("Reason given by the originator: %(reason)s") % {"reason": reason},
+        originating_state_id=record.originating_state_id,
+        author=user,
+    )
+    notice.share_with(recipients)
+
+
+@transaction.atomic
+def request_remarking(*, user, record: IntelRecord, markings: dict[str, str], reason: str) -> RemarkingRequest:
+    """A recipient or the centre asks the originator to change the markings."""
+    handling.may_ask(user, record)
+    if not (reason or "").strip():
+        raise ValidationError({"reason": _("Say why the markings should change.")})
+    wanted = {**handling.marking_values(record), **{k: v for k, v in markings.items() if k in handling.MARKING_FIELDS}}
+    if wanted == handling.marking_values(record):
+        raise ValidationError(_("These are the record's markings already."))
+    if wanted["handling_code"] == "H3" and not wanted["handling_note"].strip():
+        raise ValidationError({"handling_note": _("Handling code H3 requires a description of the restrictions.")})
+    req = RemarkingRequest(record=record, requested_by=user, requesting_state_id=user.state_id, reason=reason, **wanted)
+    req.full_clean(exclude=["record", "requested_by", "requesting_state"])
+    req.save()
+    return req
+
+
+@transaction.atomic
+def decide_remarking(*, user, request: RemarkingRequest, accept: bool) -> None:
+    """The originator accepts (the markings change, logged) or refuses a re-marking request."""
+    req = RemarkingRequest.objects.select_for_update().select_related("record").get(pk=request.pk)
+    handling.may_decide(user, req.record)
+    if req.status != RemarkingRequest.Status.PENDING:
+        raise TransitionError(_("This request has already been decided."))
+    req.status = RemarkingRequest.Status.ACCEPTED if accept else RemarkingRequest.Status.REFUSED
+    req.decided_by = user
+    req.decided_at = timezone.now()
+    req.save()
+    if accept:
+        remark(user=user, record=req.record, markings=req.markings, reason=req.reason, request=req)
 
 
 # --- hit / no-hit ---------------------------------------------------------------------
@@ -508,8 +593,7 @@ def validate_upload(upload) -> str:
 
 @transaction.atomic
 def add_attachment(*, user, record: IntelRecord, upload) -> Attachment:
-    if not has_object_permission(user, "change", record):
-        raise PermissionDenied(_("Only the originating state can attach files."))
+    handling.may_edit(user, record)
     content_type = validate_upload(upload)
     digest = hashlib.sha256()
     for chunk in upload.chunks():

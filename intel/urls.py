@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import exchange_views, views
+from . import views
 
 app_name = "intel"
 
@@ -14,9 +14,6 @@ urlpatterns = [
     path("seizures/new/", views.SeizureCreateView.as_view(), name="seizure-create"),
     path("rfis/new/", views.RFICreateView.as_view(), name="rfi-create"),
     path("records/<int:pk>/", views.RecordDetailView.as_view(), name="record-detail"),
-    path("records/<int:pk>/acknowledge/", exchange_views.acknowledge_receipt, name="acknowledge-receipt"),
-    path("records/<int:pk>/review/<str:action>/", exchange_views.review, name="record-review"),
-    path("centre-products/", exchange_views.CentreProductsView.as_view(), name="centre-products"),
     path("records/<int:pk>/edit/", views.record_edit, name="record-edit"),
     path("records/<int:pk>/share/", views.share, name="record-share"),
     path("records/<int:pk>/request-dissemination/", views.request_dissemination, name="request-dissemination"),
@@ -24,6 +21,12 @@ urlpatterns = [
         "records/<int:pk>/dissemination/<int:request_id>/<str:decision>/",
         views.decide_dissemination,
         name="decide-dissemination",
+    ),
+    path("records/<int:pk>/request-remarking/", views.request_remarking, name="request-remarking"),
+    path(
+        "records/<int:pk>/remarking/<int:request_id>/<str:decision>/",
+        views.decide_remarking,
+        name="decide-remarking",
     ),
     path("records/<int:pk>/respond/", views.respond, name="rfi-respond"),
     path("records/<int:pk>/rfi/<str:action>/", views.rfi_action, name="rfi-action"),

@@ -30,12 +30,11 @@ from django.views.decorators.http import require_POST
 from django.views.generic import DetailView, FormView, ListView
 
 from core.exports import csv_response
-from core.permissions import get_visible_or_404, has_object_permission
+from core.permissions import get_visible_or_404
 from core.views import PageSizeMixin, VisibleQuerysetMixin
 from members.models import State
-from members.roles import is_centre_staff
 
-from . import services
+from . import handling, services
 from .filters import IntelRecordFilterSet
 from .forms import (
     AttachmentForm,
@@ -45,14 +44,15 @@ from .forms import (
     RecordEditForm,
     RecordFilterForm,
     RecordForm,
+    RemarkingRequestForm,
     RespondForm,
     RFIForm,
     SeizureForm,
     SeizureItemFormSet,
     ShareForm,
 )
-from .models import AccessLog, DisseminationRequest, Identifier, IntelRecord
-from .vocabularies import TLP, RecordKind
+from .models import AccessLog, DisseminationRequest, Identifier, IntelRecord, RemarkingRequest
+from .vocabularies import TLP, RecordKind, handling_notice
 
 
 def state_options() -> list[tuple[str, str]]:
@@ -105,9 +105,16 @@ def render_filter_form(form) -> str:
     return format_html_join("", "{}", ((part,) for part in parts))
 
 
-def _form_errors_to(form, exc: ValidationError) -> None:
-    """Put a service's ValidationError on the form (field errors where the field exists)."""
-    if hasattr(exc, "error_dict"):
+def refused(request, exc: handling.HandlingRuleError, record: IntelRecord | None = None):
+    """403 with the rule's message, for a user who may see the record (nothing changed)."""
+    return render(request, "intel/refused.html", {"message": exc.message, "record": record}, status=403)
+
+
+def _form_errors_to(form, exc: ValidationError | handling.HandlingRuleError) -> None:
+    """Put a service's ValidationError (or a marking rule) on the form, field errors where the field exists."""
+    if isinstance(exc, handling.HandlingRuleError):
+        form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+    elif hasattr(exc, "error_dict"):
         for field, errors in exc.message_dict.items():
             form.add_error(field if field in form.fields else None, errors)
     else:
@@ -180,7 +187,7 @@ class RecordListView(PageSizeMixin, VisibleQuerysetMixin, ListView):
                 "kind": kinds.get(r.kind, r.kind),
                 "title": r.title,
                 "archived": r.status == "archived",
-                "state": r.originator_code,
+                "state": r.originating_state.code,
                 "tlp": tlps.get(r.tlp, r.tlp),
                 "evaluation": r.evaluation_code,
                 "created": date_format(timezone.localtime(r.created_at), "SHORT_DATETIME_FORMAT"),
@@ -232,6 +239,7 @@ class ExportView(RecordListView):
             _("Classification"),
             _("Evaluation"),
             _("Date"),
+            _("Handling notice"),
         ]
         # Rows built here, in the request's language; core.exports neutralises formula-like text.
         rows = [
@@ -245,6 +253,7 @@ class ExportView(RecordListView):
                 r.get_classification_display(),
                 r.evaluation_code,
                 r.created_at.isoformat(),
+                handling_notice(r.handling_code, r.handling_note),
             ]
             for r in records
         ]
@@ -289,19 +298,24 @@ class RecordDetailView(VisibleQuerysetMixin, DetailView):
     def get(self, request, *args, **kwargs):
         self.object = self.get_object()
         AccessLog.record_access(request, self.object, AccessLog.Action.VIEW)
-        # The recipient state's receipt, on its first opening (one INSERT ... ON CONFLICT DO NOTHING).
-        from .models import Receipt
-
-        Receipt.record_opened(self.object, request.user)
         return self.render_to_response(self.get_context_data(object=self.object))
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         record = self.object
         user = self.request.user
-        can_share = has_object_permission(user, "share", record)
-        can_change = has_object_permission(user, "change", record)
+        # What the page offers follows the handling rules (intel.handling), as the writes do.
+        can_change = handling.can(handling.may_edit, user, record)
+        can_share = can_change
+        can_ask = handling.can(handling.may_ask, user, record)
         context["recipients"] = record.shared_states().exclude(pk=record.originating_state_id)
+        # A linked record the viewer may not see is neither named nor linked.
+        context["in_reply_to"] = (
+            IntelRecord.objects.visible_to(user).filter(pk=record.in_reply_to_id).only("id", "reference").first()
+            if record.in_reply_to_id
+            else None
+        )
+        context["marking_changes"] = record.marking_changes.select_related("changed_by")[:20]
         context["hits"] = services.identifier_hits(user, record)
         context["can_share"] = can_share
         context["can_change"] = can_change
@@ -322,8 +336,12 @@ class RecordDetailView(VisibleQuerysetMixin, DetailView):
                 .select_related("requesting_state")
                 .prefetch_related("states")
             )
-        elif user.state_id:
+            context["remarking_requests"] = record.remarking_requests.filter(
+                status=RemarkingRequest.Status.PENDING
+            ).select_related("requesting_state", "requested_by")
+        elif can_ask:
             context["dissemination_form"] = DisseminationRequestForm(record=record)
+            context["remarking_form"] = RemarkingRequestForm(record=record)
         if can_change:
             context["attachment_form"] = AttachmentForm()
         return context
@@ -335,11 +353,8 @@ def _require_state_officer(request) -> None:
 
 
 class _CreateBase(LoginRequiredMixin, FormView):
-    # The centre's staff originate the centre's products through this view (RecordCreateView).
-    centre_may_create = False
-
     def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and not (self.centre_may_create and is_centre_staff(request.user)):
+        if request.user.is_authenticated:
             _require_state_officer(request)
         return super().dispatch(request, *args, **kwargs)
 
@@ -357,9 +372,7 @@ class _CreateBase(LoginRequiredMixin, FormView):
 
 
 class RecordCreateView(_CreateBase):
-    """An analytical report, alert or general information (or a centre product, for the centre's staff)."""
-
-    centre_may_create = True
+    """An analytical report, alert or general information."""
 
     form_class = GeneralRecordForm
     template_name = "intel/record_form.html"
@@ -444,26 +457,6 @@ class RFICreateView(_CreateBase):
     form_class = RFIForm
     template_name = "intel/record_form.html"
 
-    def about_record(self) -> IntelRecord | None:
-        """The record asked about (?about=<id>), which the user must see (else 404)."""
-        pk = self.request.GET.get("about") or self.request.POST.get("about")
-        if not pk:
-            return None
-        if not str(pk).isdigit():
-            raise Http404
-        return get_visible_or_404(IntelRecord, self.request.user, pk=int(pk))
-
-    def get_initial(self):
-        initial = super().get_initial()
-        about = self.about_record()
-        if about is not None:
-            initial["title"] = _("About %(reference)s") % {"reference": about.reference}
-            if about.originating_state_id:
-                initial["addressees"] = [about.originating_state_id]
-            for name in ("tlp", "handling_code", "handling_note", "classification"):
-                initial[name] = getattr(about, name)
-        return initial
-
     def get_context_data(self, **kwargs):
         kwargs.setdefault("identifiers", IdentifierFormSet(prefix="ident"))
         kwargs.setdefault("title", _("New request for information"))
@@ -485,7 +478,6 @@ class RFICreateView(_CreateBase):
                     urgency=form.cleaned_data["urgency"],
                     deadline=form.cleaned_data.get("deadline"),
                     identifiers=[f.cleaned_data for f in identifiers.forms if f.cleaned_data],
-                    about=self.about_record(),
                 )
                 self.attach(record, form)
         except ValidationError as exc:
@@ -496,17 +488,24 @@ class RFICreateView(_CreateBase):
 
 @login_required
 def record_edit(request, pk: int):
-    """The originator (or a coordinator) edits text and markings; history keeps the change."""
+    """The originator edits text and markings (intel.handling); history keeps the change.
+    Anyone else who may see the record gets 403 with the rule, and nothing changes."""
     record = get_visible_or_404(IntelRecord, request.user, pk=pk)
-    if not has_object_permission(request.user, "change", record):
-        raise PermissionDenied
+    try:
+        handling.may_edit(request.user, record)
+    except handling.HandlingRuleError as exc:
+        return refused(request, exc, record)
     form = RecordEditForm(request.POST or None, instance=record)
     if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
-            form.save()
-            record.refresh_search_vector()
-        messages.success(request, _("Record updated."))
-        return HttpResponseRedirect(record.get_absolute_url())
+        try:
+            services.edit_record(
+                user=request.user, record=record, fields=form.changes(), reason=form.cleaned_data.get("reason", "")
+            )
+        except (ValidationError, handling.MarkingRuleError) as exc:
+            _form_errors_to(form, exc)
+        else:
+            messages.success(request, _("Record updated."))
+            return HttpResponseRedirect(record.get_absolute_url())
     return render(request, "intel/record_edit.html", {"form": form, "record": record})
 
 
@@ -514,6 +513,10 @@ def record_edit(request, pk: int):
 def respond(request, pk: int):
     """An addressee answers a request for information."""
     record = get_visible_or_404(IntelRecord, request.user, pk=pk, kind=RecordKind.RFI)
+    try:
+        handling.may_act_for_state(request.user)
+    except handling.HandlingRuleError as exc:
+        return refused(request, exc, record)
     services.check_addressee(request.user, record.rfi)
     form = RespondForm(
         request.POST or None,
@@ -551,16 +554,20 @@ def rfi_action(request, pk: int, action: str):
         messages.success(request, _("Done."))
     except services.TransitionError as exc:
         messages.error(request, str(exc))
+    except handling.HandlingRuleError as exc:
+        return refused(request, exc, record)
     return HttpResponseRedirect(record.get_absolute_url())
 
 
 @login_required
 @require_POST
 def share(request, pk: int):
-    """Set the record's dissemination (originating state or coordinator)."""
+    """Set the record's dissemination (the originator only, within the TLP rules)."""
     record = get_visible_or_404(IntelRecord, request.user, pk=pk)
-    if not has_object_permission(request.user, "share", record):
-        raise PermissionDenied
+    try:
+        handling.may_share(request.user, record)
+    except handling.HandlingRuleError as exc:
+        return refused(request, exc, record)
     form = ShareForm(request.POST, record=record)
     if form.is_valid():
         try:
@@ -573,8 +580,11 @@ def share(request, pk: int):
             messages.success(request, _("Dissemination updated."))
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
+        except handling.HandlingRuleError as exc:
+            messages.error(request, exc.message)
     else:
-        messages.error(request, _("The dissemination could not be changed."))
+        errors = [str(e) for errs in form.errors.values() for e in errs]
+        messages.error(request, " ".join([_("The dissemination could not be changed."), *errors]))
     return HttpResponseRedirect(record.get_absolute_url())
 
 
@@ -584,7 +594,10 @@ def request_dissemination(request, pk: int):
     record = get_visible_or_404(IntelRecord, request.user, pk=pk)
     form = DisseminationRequestForm(request.POST, record=record)
     if form.is_valid():
-        services.request_dissemination(user=request.user, record=record, **form.cleaned_data)
+        try:
+            services.request_dissemination(user=request.user, record=record, **form.cleaned_data)
+        except handling.HandlingRuleError as exc:
+            return refused(request, exc, record)
         messages.success(request, _("Your request was sent to the originating state."))
     else:
         messages.error(request, _("Choose states and give a reason."))
@@ -601,6 +614,54 @@ def decide_dissemination(request, pk: int, request_id: int, decision: str):
         messages.success(request, _("Decision recorded."))
     except services.TransitionError as exc:
         messages.error(request, str(exc))
+    except handling.MarkingRuleError as exc:
+        messages.error(request, exc.message)
+    except handling.HandlingRuleError as exc:
+        return refused(request, exc, record)
+    return HttpResponseRedirect(record.get_absolute_url())
+
+
+@login_required
+@require_POST
+def request_remarking(request, pk: int):
+    """A recipient or the centre asks the originator to change the markings."""
+    record = get_visible_or_404(IntelRecord, request.user, pk=pk)
+    form = RemarkingRequestForm(request.POST)
+    if form.is_valid():
+        try:
+            services.request_remarking(
+                user=request.user, record=record, markings=form.markings(), reason=form.cleaned_data["reason"]
+            )
+        except handling.MarkingRuleError as exc:
+            messages.error(request, exc.message)
+        except handling.HandlingRuleError as exc:
+            return refused(request, exc, record)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("Your request was sent to the originating state."))
+    else:
+        messages.error(request, _("Choose the markings and give a reason."))
+    return HttpResponseRedirect(record.get_absolute_url())
+
+
+@login_required
+@require_POST
+def decide_remarking(request, pk: int, request_id: int, decision: str):
+    """The originator accepts or refuses a re-marking request."""
+    if decision not in ("accept", "refuse"):
+        raise Http404
+    record = get_visible_or_404(IntelRecord, request.user, pk=pk)
+    req = get_object_or_404(RemarkingRequest, pk=request_id, record=record)
+    try:
+        services.decide_remarking(user=request.user, request=req, accept=decision == "accept")
+        messages.success(request, _("Decision recorded."))
+    except services.TransitionError as exc:
+        messages.error(request, str(exc))
+    except handling.MarkingRuleError as exc:
+        messages.error(request, exc.message)
+    except handling.HandlingRuleError as exc:
+        return refused(request, exc, record)
     return HttpResponseRedirect(record.get_absolute_url())
 
 
@@ -615,6 +676,8 @@ def upload_attachment(request, pk: int):
             messages.success(request, _("File attached."))
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
+        except handling.HandlingRuleError as exc:
+            return refused(request, exc, record)
     else:
         messages.error(request, _("No file was submitted."))
     return HttpResponseRedirect(record.get_absolute_url())

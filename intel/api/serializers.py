@@ -13,11 +13,13 @@ from intel.models import (
     Attachment,
     Identifier,
     IntelRecord,
+    MarkingChange,
+    RemarkingRequest,
     RequestForInformation,
     SeizureItem,
     SeizureReport,
 )
-from intel.vocabularies import RecordKind, RFIStatus, Urgency
+from intel.vocabularies import TLP, Classification, HandlingCode, RecordKind, RFIStatus, Urgency, handling_notice
 from members.models import Agency, State
 
 MARKING_FIELDS = [
@@ -50,6 +52,9 @@ class RecordListSerializer(serializers.ModelSerializer):
     url = serializers.HyperlinkedIdentityField(view_name="api:intelrecord-detail")
     originating_state = serializers.SlugRelatedField(slug_field="code", read_only=True)
     evaluation = serializers.CharField(source="evaluation_code", read_only=True)
+    handling_notice = serializers.CharField(
+        read_only=True, help_text=_("The handling code's caveat (H1: not for use as evidence without permission).")
+    )
     detail_view_name = "api:intelrecord-detail"
     fast_rows = True
 
@@ -68,7 +73,9 @@ class RecordListSerializer(serializers.ModelSerializer):
             "status",
             *MARKING_FIELDS,
             "evaluation",
+            "handling_notice",
         ]
+        read_only_fields = ["reference", "originating_state", "created_at", "updated_at"]
 
     def _url_template(self) -> str:
         cache = self.context.setdefault("_url_templates", {})
@@ -117,6 +124,7 @@ class RecordListSerializer(serializers.ModelSerializer):
             "source_reliability": row["source_reliability"],
             "information_credibility": row["information_credibility"],
             "evaluation": f"{row['source_reliability']}{row['information_credibility']}",
+            "handling_notice": handling_notice(row["handling_code"], row["handling_note"]),
         }
 
     def as_row(self, obj) -> dict:
@@ -190,7 +198,10 @@ class RecordDetailSerializer(RecordListSerializer):
     attachments = AttachmentSerializer(many=True, read_only=True)
     seizure = serializers.SerializerMethodField()
     rfi = serializers.SerializerMethodField()
-    in_reply_to = serializers.PrimaryKeyRelatedField(read_only=True)
+    in_reply_to = serializers.SerializerMethodField(
+        help_text=_("The record this one answers, or null when there is none or you may not see it.")
+    )
+    marking_changes = serializers.SerializerMethodField()
 
     class Meta(RecordListSerializer.Meta):
         fields = [
@@ -205,7 +216,18 @@ class RecordDetailSerializer(RecordListSerializer):
             "seizure",
             "rfi",
             "in_reply_to",
+            "marking_changes",
         ]
+
+    def get_in_reply_to(self, obj) -> int | None:
+        # A record the viewer may not see is neither named nor counted (issue 10).
+        if obj.in_reply_to_id is None:
+            return None
+        visible = IntelRecord.objects.visible_to(self.context["request"].user)
+        return obj.in_reply_to_id if visible.filter(pk=obj.in_reply_to_id).exists() else None
+
+    def get_marking_changes(self, obj) -> list[dict]:
+        return MarkingChangeSerializer(obj.marking_changes.select_related("changed_by")[:20], many=True).data
 
     def get_shared_with(self, obj) -> list[str]:
         return list(obj.shared_states().values_list("code", flat=True))
@@ -291,11 +313,19 @@ class RecordCreateSerializer(_RecordInput):
 
 
 class RecordUpdateSerializer(serializers.ModelSerializer):
-    """What the originator may change in place: text, markings, review date, status."""
+    """What the originator may change in place: text, markings, review date, status.
+    Saved through services.edit_record: the handling rules decide (intel.handling)."""
+
+    reason = serializers.CharField(
+        write_only=True,
+        required=False,
+        allow_blank=True,
+        help_text=_("Required when a marking becomes less restrictive; every recipient state is told."),
+    )
 
     class Meta:
         model = IntelRecord
-        fields = [*TEXT_FIELDS, *MARKING_FIELDS, "status"]
+        fields = [*TEXT_FIELDS, *MARKING_FIELDS, "status", "reason"]
 
     def validate(self, attrs):
         code = attrs.get("handling_code", getattr(self.instance, "handling_code", ""))
@@ -305,9 +335,10 @@ class RecordUpdateSerializer(serializers.ModelSerializer):
         return attrs
 
     def update(self, instance, validated_data):
-        instance = super().update(instance, validated_data)
-        instance.refresh_search_vector()
-        return instance
+        reason = validated_data.pop("reason", "")
+        return services.edit_record(
+            user=self.context["request"].user, record=instance, fields=validated_data, reason=reason
+        )
 
     def to_representation(self, instance):
         return RecordDetailSerializer(instance, context=self.context).data
@@ -431,6 +462,49 @@ class DisseminationRequestSerializer(serializers.Serializer):
 class DisseminationDecisionSerializer(serializers.Serializer):
     request = serializers.IntegerField(help_text=_("Id of the dissemination request."))
     approve = serializers.BooleanField()
+
+
+class RemarkingRequestSerializer(serializers.ModelSerializer):
+    """A request that the originator change the markings (requester and status are the server's)."""
+
+    requested_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    requesting_state = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    decided_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    tlp = serializers.ChoiceField(choices=TLP.choices)
+    handling_code = serializers.ChoiceField(choices=HandlingCode.choices)
+    classification = serializers.ChoiceField(choices=Classification.choices)
+
+    class Meta:
+        model = RemarkingRequest
+        fields = [
+            "id",
+            "tlp",
+            "handling_code",
+            "handling_note",
+            "classification",
+            "reason",
+            "requested_by",
+            "requesting_state",
+            "status",
+            "created_at",
+            "decided_by",
+            "decided_at",
+        ]
+        read_only_fields = ["id", "status", "created_at", "decided_at"]
+
+
+class RemarkingDecisionSerializer(serializers.Serializer):
+    request = serializers.IntegerField(help_text=_("Id of the re-marking request."))
+    accept = serializers.BooleanField()
+
+
+class MarkingChangeSerializer(serializers.ModelSerializer):
+    changed_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+
+    class Meta:
+        model = MarkingChange
+        fields = ["changed_at", "changed_by", "old", "new", "downgrade", "reason"]
+        read_only_fields = fields
 
 
 class AccessLogSerializer(serializers.ModelSerializer):

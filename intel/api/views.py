@@ -20,8 +20,8 @@ from rest_framework.response import Response
 from core.api import Conflict, VisibleViewSetMixin
 from core.models import IdempotencyKey
 from core.pagination import CreatedCursorPagination
-from core.permissions import assert_in_scope, has_object_permission
-from intel import services
+from core.permissions import assert_in_scope
+from intel import handling, services
 from intel.filters import IntelRecordFilterSet
 from intel.models import AccessLog, IntelRecord
 from intel.vocabularies import RecordKind
@@ -34,6 +34,8 @@ from .serializers import (
     RecordDetailSerializer,
     RecordListSerializer,
     RecordUpdateSerializer,
+    RemarkingDecisionSerializer,
+    RemarkingRequestSerializer,
     RespondSerializer,
     RFICreateSerializer,
     RFIListSerializer,
@@ -43,20 +45,15 @@ from .serializers import (
 
 
 class IntelPermission(permissions.IsAuthenticated):
-    """Creating needs `intel.add_intelrecord`; updating needs `change` on the record
-    (the originating state's grant, or a coordinator's model permission). Other
-    writes (share, respond...) are checked by the services, which know the rule."""
+    """Creating needs `intel.add_intelrecord`. Every write on an existing record (update,
+    share, re-mark, decide, respond...) is decided by the services through
+    intel.handling, which refuse with a message naming the rule."""
 
     def has_permission(self, request, view):
         if not super().has_permission(request, view):
             return False
         if getattr(view, "action", None) == "create":
             return request.user.has_perm("intel.add_intelrecord")
-        return True
-
-    def has_object_permission(self, request, view, obj):
-        if getattr(view, "action", None) in ("update", "partial_update"):
-            return has_object_permission(request.user, "change", obj)
         return True
 
 
@@ -83,6 +80,15 @@ class _RecordBase(VisibleViewSetMixin, viewsets.GenericViewSet):
             return queryset.values(*self.get_serializer_class().LIST_COLUMNS)
         return queryset
 
+    def handle_exception(self, exc):
+        # A marking rule broken by someone who may act is a bad request (400, naming the
+        # rule, on the field when there is one); anyone else gets 403 with the rule.
+        if isinstance(exc, handling.MarkingRuleError):
+            exc = exceptions.ValidationError({exc.field or "non_field_errors": [exc.message]})
+        elif isinstance(exc, handling.HandlingRuleError):
+            exc = exceptions.PermissionDenied(exc.message)
+        return super().handle_exception(exc)
+
     def retrieve(self, request, *args, **kwargs):
         record = self.get_object()
         AccessLog.record_access(request, record, AccessLog.Action.API_VIEW, detail="api")
@@ -106,6 +112,10 @@ class IntelRecordViewSet(mixins.CreateModelMixin, mixins.ListModelMixin, mixins.
             return DisseminationRequestSerializer
         if self.action == "decide_dissemination":
             return DisseminationDecisionSerializer
+        if self.action == "request_remarking":
+            return RemarkingRequestSerializer
+        if self.action == "decide_remarking":
+            return RemarkingDecisionSerializer
         if self.action == "retrieve":
             return RecordDetailSerializer
         return RecordListSerializer
@@ -147,6 +157,47 @@ class IntelRecordViewSet(mixins.CreateModelMixin, mixins.ListModelMixin, mixins.
             raise Http404
         try:
             services.decide_dissemination(user=request.user, request=req, approve=data.validated_data["approve"])
+        except services.TransitionError as exc:
+            raise Conflict(str(exc)) from exc
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @extend_schema(request=RemarkingRequestSerializer, responses={201: RemarkingRequestSerializer})
+    @action(detail=True, methods=["post"], url_path="request-remarking")
+    def request_remarking(self, request, pk=None):
+        """A recipient or the centre asks the originator to change the markings (with a reason)."""
+        record = self.get_object()
+        data = RemarkingRequestSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = dict(data.validated_data)
+        reason = values.pop("reason")
+        req = services.request_remarking(user=request.user, record=record, markings=values, reason=reason)
+        return Response(RemarkingRequestSerializer(req).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(responses=RemarkingRequestSerializer(many=True))
+    @action(detail=True, methods=["get"], url_path="remarking-requests")
+    def remarking_requests(self, request, pk=None):
+        """Re-marking requests: all of them for the originator, one's own state's for others."""
+        record = self.get_object()
+        reqs = record.remarking_requests.select_related("requested_by", "requesting_state", "decided_by")
+        if not handling.is_originator(request.user, record):
+            if request.user.state_id:
+                reqs = reqs.filter(requesting_state_id=request.user.state_id)
+            else:
+                reqs = reqs.filter(requested_by=request.user)
+        return Response(RemarkingRequestSerializer(reqs[:200], many=True).data)
+
+    @extend_schema(request=RemarkingDecisionSerializer, responses={204: None})
+    @action(detail=True, methods=["post"], url_path="decide-remarking")
+    def decide_remarking(self, request, pk=None):
+        """The originator accepts (markings change, logged) or refuses a re-marking request."""
+        record = self.get_object()
+        data = RemarkingDecisionSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        req = record.remarking_requests.filter(pk=data.validated_data["request"]).first()
+        if req is None:
+            raise Http404
+        try:
+            services.decide_remarking(user=request.user, request=req, accept=data.validated_data["accept"])
         except services.TransitionError as exc:
             raise Conflict(str(exc)) from exc
         return Response(status=status.HTTP_204_NO_CONTENT)

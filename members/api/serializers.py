@@ -33,6 +33,8 @@ class NoticeSerializer(serializers.ModelSerializer):
     class Meta:
         model = Notice
         fields = ["id", "url", "title", "body", "originating_state", "author", "created_at", "shared_with"]
+        # Server-owned: the time a notice was sent is the server's, never the client's (issue 10).
+        read_only_fields = ["created_at"]
 
     def validate_shared_with(self, states):
         former = [s.code for s in states if s.status == State.Status.FORMER]

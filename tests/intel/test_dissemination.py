@@ -1,5 +1,6 @@
-"""Only the originating state (or a coordinator) widens or narrows dissemination;
-a recipient asks, the originator approves or declines."""
+"""Only the originating state widens or narrows dissemination (originator control:
+the centre's coordinators too may only ask); a recipient asks, the originator
+approves or declines."""
 
 import pytest
 
@@ -53,13 +54,14 @@ def test_the_originator_widens_and_narrows(officer_kz, officer_kg, uz, kg, make_
     )
 
 
-def test_a_coordinator_may_change_dissemination(coordinator, officer_kz, kg, make_record, api_for):
-    record = make_record(officer_kz)
+def test_a_coordinator_may_not_change_a_states_dissemination(coordinator, officer_kz, kg, make_record, api_for):
+    record = make_record(officer_kz, tlp="GREEN")
     response = api_for(coordinator).post(
         f"/api/v1/intel/records/{record.pk}/share/", {"share_with": ["KG"]}, format="json"
     )
-    assert response.status_code == 200
-    assert shared_codes(record) == ["KG", "KZ"]
+    assert response.status_code == 403
+    assert "Originator control" in response.json()["detail"]
+    assert shared_codes(record) == ["KZ"]
 
 
 def test_shortcuts_resolve_through_the_state_status(officer_kz, uz, kg, de, make_record):
