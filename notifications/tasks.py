@@ -50,6 +50,7 @@ def build_email(user, notifications: list[Notification], *, digest: bool = False
             {
                 "message": n.message,
                 "label": n.get_event_display(),
+                "reference": n.reference,
                 "url": portal_url(n.get_absolute_url()) if n.has_link else "",
             }
             for n in notifications

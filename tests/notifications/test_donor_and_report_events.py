@@ -1,0 +1,46 @@
+"""Donor reminders reach donor relations; a finished report reaches its requester only."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+
+from notifications.events import Event
+from notifications.models import Notification
+
+from .conftest import told
+
+pytestmark = pytest.mark.django_db
+
+
+def test_an_overdue_instalment_tells_donor_relations_only(donor_relations, coordinator, officer_kz, analyst):
+    from donors.tasks import send_reminders
+    from tests.donors.conftest import make_pledge
+
+    past = timezone.localdate() - dt.timedelta(days=30)
+    make_pledge(amount="1000.00", schedule=[(past, "1000.00")], announced_on=past - dt.timedelta(days=30))
+    send_reminders()
+    assert told(Event.INSTALMENT_DUE) == {"donors"}
+    n = Notification.objects.get(event=Event.INSTALMENT_DUE)
+    assert n.detail == "overdue"
+    assert Notification.objects.readable_by(donor_relations).filter(pk=n.pk).exists()
+    assert not Notification.objects.readable_by(coordinator).filter(pk=n.pk).exists()
+
+
+def test_a_ready_report_tells_its_requester_only(officer_kz, officer_uz, coordinator):
+    from reports.choices import ReportStatus
+    from reports.models import ReportRequest
+    from reports.signals import report_finished
+
+    report = ReportRequest.objects.create(requested_by=officer_kz, kind="seizure_statistics", format="csv")
+    report.status = ReportStatus.SUCCEEDED
+    report_finished.send(sender=ReportRequest, report=report)
+    assert told(Event.REPORT_READY) == {"officer-kz"}
+    assert Notification.objects.readable_by(officer_kz).filter(event=Event.REPORT_READY).exists()
+    assert not Notification.objects.readable_by(officer_uz).exists()
+    report.status = ReportStatus.FAILED
+    Notification.objects.all().delete()
+    report_finished.send(sender=ReportRequest, report=report)
+    assert not Notification.objects.exists()
