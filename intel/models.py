@@ -28,7 +28,7 @@ from guardian.models import GroupObjectPermissionBase
 from simple_history.models import HistoricalRecords
 
 from core.models import ReferenceSequence
-from core.sharing import ShareableModel, ShareableQuerySet
+from core.sharing import RecipientRowBase, ShareableModel, ShareableQuerySet
 from core.storage import private_storage
 from members.models import Agency, State
 
@@ -69,7 +69,10 @@ class IntelRecordQuerySet(ShareableQuerySet):
 
     def from_other_states(self, user) -> IntelRecordQuerySet:
         """The inbox: records of states other than the user's (all of them for centre staff)."""
-        return self.exclude(originating_state_id=user.state_id) if user.state_id else self
+        if not user.state_id:
+            return self
+        # Through the recipient table, the received rows come from their own partial index.
+        return self.not_owned_by_recipient().exclude(originating_state_id=user.state_id)
 
     def search(self, text: str) -> IntelRecordQuerySet:
         """Full-text search over title, summary, body and identifiers.
@@ -145,6 +148,7 @@ class IntelRecord(ShareableModel):
 
     objects = IntelRecordQuerySet.as_manager()
     history = HistoricalRecords(excluded_fields=["search_vector", "updated_at"])
+    owner_state_field = "originating_state"
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -242,6 +246,77 @@ class IntelRecordGroupObjectPermission(GroupObjectPermissionBase):
         indexes = [
             models.Index(fields=["content_object", "permission", "group"], name="intel_grant_probe_idx"),
         ]
+
+
+class IntelRecordRecipient(RecipientRowBase):
+    """The ordered list of records each state group may view (core.sharing keeps it
+    exact in grant/revoke): the inbox and every records list are read from its
+    indexes, so a first page costs the same however few or many records a state sees."""
+
+    content_object = models.ForeignKey(IntelRecord, on_delete=models.CASCADE, related_name="recipient_rows")
+
+    class Meta:
+        verbose_name = _("record recipient")
+        verbose_name_plural = _("record recipients")
+        constraints = [
+            models.UniqueConstraint(fields=["group", "content_object"], name="intel_recipient_unique"),
+        ]
+        indexes = [
+            models.Index(fields=["group", "created_at", "content_object"], name="intel_recipient_order_idx"),
+            models.Index(
+                fields=["group", "created_at", "content_object"],
+                condition=models.Q(own=False),
+                name="intel_recipient_inbox_idx",
+            ),
+            models.Index(
+                fields=["group", "owner_state", "created_at", "content_object"], name="intel_recipient_owner_idx"
+            ),
+        ]
+
+
+class Receipt(models.Model):
+    """A recipient state's receipt of a record: first opened by one of its users, then
+    (optionally) acknowledged explicitly. One row per record and state."""
+
+    record = models.ForeignKey(IntelRecord, on_delete=models.CASCADE, related_name="receipts", verbose_name=_("record"))
+    state = models.ForeignKey(State, on_delete=models.PROTECT, related_name="+", verbose_name=_("state"))
+    opened_at = models.DateTimeField(_("first opened at"), null=True, blank=True)
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("first opened by"),
+    )
+    acknowledged_at = models.DateTimeField(_("acknowledged at"), null=True, blank=True)
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("acknowledged by"),
+    )
+
+    class Meta:
+        ordering = ["record", "state"]
+        verbose_name = _("receipt")
+        verbose_name_plural = _("receipts")
+        constraints = [models.UniqueConstraint(fields=["record", "state"], name="intel_receipt_record_state_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.record_id} {self.state_id}"
+
+    @classmethod
+    def record_opened(cls, record: IntelRecord, user) -> None:
+        """The first opening by a user of a recipient state: one INSERT ... ON CONFLICT DO NOTHING."""
+        state_id = getattr(user, "state_id", None)
+        if not state_id or state_id == record.originating_state_id:
+            return
+        cls.objects.bulk_create(
+            [cls(record=record, state_id=state_id, opened_at=timezone.now(), opened_by=user)], ignore_conflicts=True
+        )
 
 
 class DisseminationRequest(models.Model):

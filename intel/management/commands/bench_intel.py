@@ -49,6 +49,19 @@ def _codes() -> list[str]:
     return [f"Q{x}" for x in letters] + [f"X{x}" for x in letters][: STATE_COUNT - 26]
 
 
+# The recipient rows core.sharing.grant() would have written for the bench grants (set-based).
+RECIPIENT_ROWS_SQL = """
+    INSERT INTO intel_intelrecordrecipient (group_id, content_object_id, created_at, owner_state_id, own)
+    SELECT g.group_id, g.content_object_id, r.created_at, r.originating_state_id,
+           COALESCE(s.group_id = g.group_id, FALSE)
+    FROM intel_intelrecordgroupobjectpermission g
+    JOIN intel_intelrecord r ON r.id = g.content_object_id
+    LEFT JOIN members_state s ON s.id = r.originating_state_id
+    WHERE g.permission_id = %s AND r.reference LIKE %s
+    ON CONFLICT DO NOTHING
+"""
+
+
 def pct(values: list[float], p: float) -> float:
     ordered = sorted(values)
     k = max(0, min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1))))
@@ -115,6 +128,11 @@ class Command(BaseCommand):
         with transaction.atomic(), connection.cursor() as cur:
             if existing:
                 self.stderr.write(f"Dropping {existing:,} bench records...")
+                cur.execute(
+                    "DELETE FROM intel_intelrecordrecipient g USING intel_intelrecord r "
+                    "WHERE g.content_object_id = r.id AND r.reference LIKE %s",
+                    [PREFIX + "%"],
+                )
                 cur.execute(
                     "DELETE FROM intel_intelrecordgroupobjectpermission g USING intel_intelrecord r "
                     "WHERE g.content_object_id = r.id AND r.reference LIKE %s",
@@ -183,11 +201,14 @@ class Command(BaseCommand):
                 """,
                 [view, PREFIX + "%"],
             )
-        self.stderr.write(f"  grants in {time.perf_counter() - t0:.0f} s; VACUUM ANALYZE...")
+            self.stderr.write(f"  grants in {time.perf_counter() - t0:.0f} s; recipient rows...")
+            cur.execute(RECIPIENT_ROWS_SQL, [view, PREFIX + "%"])
+        self.stderr.write(f"  recipient rows in {time.perf_counter() - t0:.0f} s; VACUUM ANALYZE...")
         with connection.cursor() as cur:
             # VACUUM sets the visibility map, so the grant probe is index-only.
             cur.execute("VACUUM ANALYZE intel_intelrecord")
             cur.execute("VACUUM ANALYZE intel_intelrecordgroupobjectpermission")
+            cur.execute("VACUUM ANALYZE intel_intelrecordrecipient")
         self.stderr.write(f"Seeded in {time.perf_counter() - t0:.0f} s.")
 
     # --- measures ------------------------------------------------------------------

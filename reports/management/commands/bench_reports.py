@@ -175,8 +175,8 @@ class Command(BaseCommand):
 
     def _seed(self, rows: int):
         """N seizure items in BENCH_YEAR for a bench state; reused when already there."""
-        from core.sharing import permission_id
-        from intel.models import IntelRecord, IntelRecordGroupObjectPermission, SeizureItem, SeizureReport
+        from core.sharing import grant
+        from intel.models import IntelRecord, IntelRecordRecipient, SeizureItem, SeizureReport
         from intel.vocabularies import kg_equivalent
         from members.models import State, User
 
@@ -195,16 +195,16 @@ class Command(BaseCommand):
         if existing == rows:
             # Seeds made before the records were dated in BENCH_YEAR sat at the top
             # of every inbox and skewed bench_intel's first-page figures; move them.
-            IntelRecord.objects.filter(title=BENCH_TITLE, created_at__year__gt=BENCH_YEAR).update(
-                created_at=timezone.make_aware(dt.datetime(BENCH_YEAR, 6, 1), tz)
-            )
+            moved_to = timezone.make_aware(dt.datetime(BENCH_YEAR, 6, 1), tz)
+            moved = IntelRecord.objects.filter(title=BENCH_TITLE, created_at__year__gt=BENCH_YEAR)
+            IntelRecordRecipient.objects.filter(content_object__in=moved).update(created_at=moved_to)
+            moved.update(created_at=moved_to)
             return user
         if existing:
             raise CommandError(
                 f"{existing} bench items exist, {rows} wanted: use --rows {existing} or a fresh database"
             )
         records_needed = -(-rows // ITEMS_PER_RECORD)
-        view = permission_id(IntelRecord, "view")
         started = time.monotonic()
         made = 0
         with transaction.atomic():
@@ -230,12 +230,8 @@ class Command(BaseCommand):
                         for i in range(n)
                     ]
                 )
-                IntelRecordGroupObjectPermission.objects.bulk_create(
-                    [
-                        IntelRecordGroupObjectPermission(content_object=r, group_id=state.group_id, permission_id=view)
-                        for r in records
-                    ]
-                )
+                # Through the permission core, which also fills the recipient table.
+                grant(IntelRecord, [r.pk for r in records], [state], ("view",))
                 seizures = SeizureReport.objects.bulk_create(
                     [
                         SeizureReport(
@@ -273,7 +269,12 @@ class Command(BaseCommand):
         # Fresh statistics, as autovacuum would gather them on a live database.
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
-                for table in ("intel_intelrecord", "intel_intelrecordgroupobjectpermission", "intel_seizurereport"):
+                for table in (
+                    "intel_intelrecord",
+                    "intel_intelrecordgroupobjectpermission",
+                    "intel_intelrecordrecipient",
+                    "intel_seizurereport",
+                ):
                     cursor.execute(f"ANALYZE {table}")
                 cursor.execute("ANALYZE intel_seizureitem")
         self.stdout.write(f"seeded {made} seizure items in {time.monotonic() - started:.1f} s")
