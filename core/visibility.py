@@ -15,6 +15,12 @@ from abc import ABCMeta, abstractmethod
 from typing import Any, Self
 
 from django.db import models
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
+
+# What a home panel counts at most: counting is a walk, so it stops one row past
+# the cap (a LIMIT subquery on the list's own index) and says "more than N".
+PANEL_COUNT_CAP = 99
 
 
 def can_see_anything(user: Any) -> bool:
@@ -43,3 +49,13 @@ class VisibleQuerySet(models.QuerySet, metaclass=ABCMeta):
     @abstractmethod
     def visible_for_user(self, user: Any, action: str) -> Self:
         """The model's own rule, for an authenticated, active user."""
+
+
+def capped_count(queryset: models.QuerySet, cap: int = PANEL_COUNT_CAP) -> int | str:
+    """The number of rows, or "more than `cap`": `SELECT COUNT(*) FROM (... LIMIT cap + 1)`.
+
+    Unordered, so PostgreSQL may read the rows from whichever index serves the
+    filter; it stops after cap + 1 rows whatever the user may see.
+    """
+    n = queryset.order_by()[: cap + 1].count()
+    return n if n <= cap else format_lazy(_("more than {n}"), n=cap)

@@ -28,6 +28,8 @@ class IntelConfig(AppConfig):
     def home_panels(self, request) -> list[dict]:
         from django.urls import reverse
 
+        from core.visibility import capped_count
+
         from .models import IntelRecord, RequestForInformation
         from .vocabularies import RecordKind, RecordStatus
 
@@ -41,8 +43,8 @@ class IntelConfig(AppConfig):
             panels.append(
                 {
                     "title": _("Information exchange"),
-                    "value": unread[:1000].count(),
-                    "text": _("unread records shared with your state (up to 1000 counted)"),
+                    "value": capped_count(unread),
+                    "text": _("unread records shared with your state"),
                     "url": reverse("intel:inbox"),
                     "link_text": _("Open the inbox"),
                 }
@@ -53,7 +55,7 @@ class IntelConfig(AppConfig):
         panels.append(
             {
                 "title": _("Requests for information"),
-                "value": open_rfis.count(),
+                "value": capped_count(open_rfis),
                 "text": _("open requests you can see"),
                 "url": reverse("intel:record-list") + "?kind=rfi",
                 "link_text": _("See requests"),
