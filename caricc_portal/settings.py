@@ -304,9 +304,13 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "core.pagination.CreatedCursorPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "core.api_schema.AutoSchema",
     "DEFAULT_THROTTLE_RATES": {"user": "6000/hour"},
     "EXCEPTION_HANDLER": "core.api.exception_handler",
+    # Partners send JSON; only the upload actions add MultiPartParser (issue 16), so the
+    # schema declares application/json request bodies only.
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
 API_TOKEN_LIFETIME_DAYS = env.int("API_TOKEN_LIFETIME_DAYS", default=90)
 SPECTACULAR_SETTINGS = {
@@ -319,6 +323,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Every operation documents its error answers and their body (core.api_schema).
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "core.api_schema.add_error_responses"],
     # Several apps name a field "status" or "kind"; give each choice set one stable name.
     "ENUM_NAME_OVERRIDES": {
         "StateStatusEnum": "members.models.State.Status",
@@ -337,6 +343,8 @@ SPECTACULAR_SETTINGS = {
         "ObligationStatusEnum": "donors.choices.ObligationStatus",
         "ReportKindEnum": "reports.choices.ReportKind",
         "ReportStatusEnum": "reports.choices.ReportStatus",
+        "ParticipantRoleEnum": "operations.choices.ParticipantRole",
+        "ParticipantRoleRequestEnum": ["participant", "transit", "observer"],
     },
 }
 

@@ -403,6 +403,20 @@ class RFIListSerializer(RecordListSerializer):
         return row
 
 
+class RFIDetailSerializer(RecordDetailSerializer):
+    """A request for information with its urgency, deadline and status at the top level, as in its list row."""
+
+    url = serializers.HyperlinkedIdentityField(view_name="api:rfi-detail")
+    detail_view_name = "api:rfi-detail"
+    urgency = serializers.ChoiceField(source="rfi.urgency", choices=Urgency.choices, read_only=True)
+    deadline = serializers.DateTimeField(source="rfi.deadline", read_only=True)
+    rfi_status = serializers.ChoiceField(source="rfi.status", choices=RFIStatus.choices, read_only=True)
+    overdue = serializers.BooleanField(source="rfi.is_overdue", read_only=True)
+
+    class Meta(RecordDetailSerializer.Meta):
+        fields = [*RecordDetailSerializer.Meta.fields, "urgency", "deadline", "rfi_status", "overdue"]
+
+
 class RFICreateSerializer(_RecordInput):
     addressees = serializers.SlugRelatedField(
         slug_field="code", queryset=State.objects.all(), many=True, allow_empty=False

@@ -14,12 +14,13 @@ from django.http import FileResponse, Http404
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions, mixins, permissions, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.parsers import MultiPartParser
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
 from core.api import Conflict, VisibleViewSetMixin
 from core.models import IdempotencyKey
-from core.pagination import CreatedCursorPagination
+from core.pagination import AccessedAtCursorPagination, CreatedCursorPagination
 from core.permissions import assert_in_scope
 from intel import handling, services
 from intel.filters import IntelRecordFilterSet
@@ -38,6 +39,7 @@ from .serializers import (
     RemarkingRequestSerializer,
     RespondSerializer,
     RFICreateSerializer,
+    RFIDetailSerializer,
     RFIListSerializer,
     SeizureCreateSerializer,
     ShareSerializer,
@@ -92,7 +94,7 @@ class _RecordBase(VisibleViewSetMixin, viewsets.GenericViewSet):
     def retrieve(self, request, *args, **kwargs):
         record = self.get_object()
         AccessLog.record_access(request, record, AccessLog.Action.API_VIEW, detail="api")
-        return Response(RecordDetailSerializer(record, context=self.get_serializer_context()).data)
+        return Response(self.get_serializer(record).data)
 
 
 class IntelRecordViewSet(mixins.CreateModelMixin, mixins.ListModelMixin, mixins.UpdateModelMixin, _RecordBase):
@@ -203,14 +205,14 @@ class IntelRecordViewSet(mixins.CreateModelMixin, mixins.ListModelMixin, mixins.
         return Response(status=status.HTTP_204_NO_CONTENT)
 
     @extend_schema(responses=AccessLogSerializer(many=True))
-    @action(detail=True, methods=["get"], url_path="access-log")
+    @action(detail=True, methods=["get"], url_path="access-log", pagination_class=AccessedAtCursorPagination)
     def access_log(self, request, pk=None):
         """Who viewed this record (originating state and the centre's analysts)."""
         record = self.get_object()
         if not services.can_see_access_log(request.user, record):
             raise exceptions.PermissionDenied()
-        entries = record.access_log.select_related("user", "state")[:500]
-        return Response(AccessLogSerializer(entries, many=True).data)
+        page = self.paginate_queryset(record.access_log.select_related("user", "state"))
+        return self.get_paginated_response(AccessLogSerializer(page, many=True).data)
 
     @extend_schema(responses=None)
     @action(detail=True, methods=["get"])
@@ -254,7 +256,7 @@ class IntelRecordViewSet(mixins.CreateModelMixin, mixins.ListModelMixin, mixins.
         },
         responses={201: None},
     )
-    @action(detail=True, methods=["post"], url_path="attachments")
+    @action(detail=True, methods=["post"], url_path="attachments", parser_classes=[MultiPartParser])
     def upload(self, request, pk=None):
         """Attach a file (originating state). Checked by content, size-limited, SHA-256 kept."""
         record = self.get_object()
@@ -275,6 +277,8 @@ class RFIViewSet(mixins.CreateModelMixin, mixins.ListModelMixin, _RecordBase):
             return RFICreateSerializer
         if self.action == "respond":
             return RespondSerializer
+        if self.action == "retrieve":
+            return RFIDetailSerializer
         return RFIListSerializer
 
     def _transition(self, func, **kwargs):
@@ -320,6 +324,8 @@ class SeizureViewSet(mixins.ListModelMixin, _RecordBase):
     queryset = IntelRecord.objects.filter(kind=RecordKind.SEIZURE).select_related("originating_state")
 
     def get_serializer_class(self):
+        if self.action == "retrieve":
+            return RecordDetailSerializer
         return SeizureCreateSerializer if self.action == "create" else RecordListSerializer
 
     @extend_schema(

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from core.api_schema import DirectionalChoiceField
 from members.models import State
 
 from ..choices import Consent, ParticipantRole
@@ -23,7 +24,11 @@ from ..workflow import CONSENT_DECISIONS, USER_TRANSITIONS
 
 class ParticipationSerializer(serializers.ModelSerializer):
     state = serializers.SlugRelatedField(slug_field="code", queryset=State.objects.exclude(status=State.Status.FORMER))
-    role = serializers.ChoiceField(choices=[c for c in ParticipantRole.choices if c[0] != ParticipantRole.LEAD])
+    # Written: participant, transit or observer; read: those and the lead state's own row.
+    role = DirectionalChoiceField(
+        choices=[c for c in ParticipantRole.choices if c[0] != ParticipantRole.LEAD],
+        output_choices=ParticipantRole.choices,
+    )
     liaison_officer = serializers.SlugRelatedField(slug_field="username", read_only=True)
     consent_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
 
