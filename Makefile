@@ -10,7 +10,7 @@ STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | 
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/caricc_bench
 BENCH_RECORDS ?= 1000000
 
-.PHONY: install run test lint format migrations-check deploy-check schema-check messages-check bench messages worker beat
+.PHONY: compose-check cluster-test restore-drill install run test lint format migrations-check deploy-check schema-check messages-check bench messages worker beat
 
 $(STAMP): requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -70,7 +70,21 @@ bench: install
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) manage.py bench_reports
 
 worker: install
-	$(VENV)/bin/celery -A caricc_portal worker --loglevel=INFO
+	$(VENV)/bin/celery -A caricc_portal worker -Q celery,reports,notify --loglevel=INFO
 
 beat: install
 	$(VENV)/bin/celery -A caricc_portal beat --loglevel=INFO
+
+# docker-compose.yml without Docker: the Compose schema, the deployment rules, and every
+# service's own command line run on this host behind Debian's nginx (deploy/compose_check.py).
+compose-check: install
+	$(PY) deploy/compose_check.py
+
+# Several nodes on this host: two gunicorns behind an nginx balancer, workers per queue,
+# a PostgreSQL streaming replica (pg_basebackup -R), a shared private-files directory;
+# then the restore drill (docs/deployment.md, "Proving it").
+cluster-test: install
+	$(VENV)/bin/pytest tests/deploy -m cluster -v
+
+restore-drill: install
+	$(VENV)/bin/pytest tests/deploy/test_cluster.py -m cluster -k restore -v

@@ -19,6 +19,7 @@ import reports.api.urls
 from members import twofactor
 from members.auth_views import PortalLoginView
 
+from .metrics import metrics_view
 from .views import HomeView, healthz
 
 api_patterns = (
@@ -42,6 +43,8 @@ def api_root(request, format=None):
 urlpatterns = [
     path("", HomeView.as_view(), name="home"),
     path("healthz", healthz, name="healthz"),
+    # Prometheus: staff, METRICS_ALLOWED_IPS or the bearer METRICS_TOKEN (caricc_portal.metrics).
+    path("metrics", metrics_view, name="metrics"),
     path("accounts/login/", PortalLoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(

@@ -236,8 +236,8 @@ class HostMap:
             f"postgres://{self.pg_user}@{self.pg_host}:{self.pg_port}/{self.database}",
             text,
         )
-        db = self.redis_db
-        text = re.sub(r"redis://redis:6379/(\d+)", lambda m: f"redis://127.0.0.1:6379/{db + int(m[1])}", text)
+        # Broker and cache share one host database (cache keys are prefixed): one to flush.
+        text = re.sub(r"redis://redis:6379/\d+", f"redis://127.0.0.1:6379/{self.redis_db}", text)
         return text
 
     def environment(self, name: str, service: dict) -> dict[str, str]:
@@ -420,7 +420,7 @@ def host_run(redis_db: int, keep: bool = False) -> None:
     procs = Processes(tmp / "logs")
     try:
         with scratch_database(hostmap.database):
-            flush_redis(redis_db, redis_db + 1)
+            flush_redis(redis_db)
             # 1. migrate, the one-shot everything waits for.
             env = hostmap.environment("migrate", services["migrate"])
             argv = host_argv(command_of(services["migrate"]), hostmap)
@@ -483,7 +483,7 @@ def host_run(redis_db: int, keep: bool = False) -> None:
             say(f"backup: {backups[0].name} ({(backups[0] / 'database.dump').stat().st_size} bytes of dump)")
     finally:
         procs.stop_all()
-        flush_redis(redis_db, redis_db + 1)
+        flush_redis(redis_db)
         if keep:
             say(f"kept {tmp}")
         else:
