@@ -13,3 +13,6 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "caricc_portal.settings")
 app = Celery("caricc_portal")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+# Worker start-up: the worker's database time bounds, the broker persistence warning.
+import core.worker  # noqa: E402, F401

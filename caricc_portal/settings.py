@@ -82,6 +82,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # A database lock/statement timeout or a broker outage: 503 + Retry-After, not 500.
+    "core.middleware.ServiceUnavailableMiddleware",
     # Axes last, as its documentation asks: it turns lockouts into responses.
     "axes.middleware.AxesMiddleware",
 ]
@@ -116,6 +118,18 @@ DATABASES = {
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# Bounds on every statement and lock wait of a web request (PostgreSQL), so a request
+# whose client gave up cannot keep writing, and a waiting writer gets a 503 with
+# Retry-After (core.middleware) instead of hanging. Celery workers get longer ones
+# (WORKER_*, set on each worker connection by core.db). 0 disables.
+DB_STATEMENT_TIMEOUT_MS = env.int("DB_STATEMENT_TIMEOUT_MS", default=30_000)
+DB_LOCK_TIMEOUT_MS = env.int("DB_LOCK_TIMEOUT_MS", default=5_000)
+WORKER_STATEMENT_TIMEOUT_MS = env.int("WORKER_STATEMENT_TIMEOUT_MS", default=15 * 60_000)
+WORKER_LOCK_TIMEOUT_MS = env.int("WORKER_LOCK_TIMEOUT_MS", default=60_000)
+if DATABASES["default"]["ENGINE"].endswith("postgresql"):
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = (
+        f"-c statement_timeout={DB_STATEMENT_TIMEOUT_MS} -c lock_timeout={DB_LOCK_TIMEOUT_MS}"
+    )
 # The password never sits in DATABASE_URL in a deployment: DATABASE_PASSWORD_FILE
 # names a container secret (docker-compose.yml), DATABASE_PASSWORD is the plain fallback.
 if _db_password := env_secret("DATABASE_PASSWORD"):
@@ -256,7 +270,18 @@ STORAGES = {
 }
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 25 * 1024 * 1024
+# Write isolation: the most seizure reports one API request may carry (413 beyond).
+SEIZURE_BATCH_MAX = env.int("SEIZURE_BATCH_MAX", default=500)
+# Validation at the door (core.validators): events may be dated at most this far
+# ahead of the server's clock (clock skew); report periods lie within DATA_FIRST_YEAR
+# and the current year.
+EVENT_DATE_SKEW_HOURS = env.int("EVENT_DATE_SKEW_HOURS", default=24)
+DATA_FIRST_YEAR = env.int("DATA_FIRST_YEAR", default=2000)
+# Idempotency-Key answers and form one-time tokens are kept this long.
+IDEMPOTENCY_KEY_TTL_HOURS = env.int("IDEMPOTENCY_KEY_TTL_HOURS", default=24)
 ATTACHMENT_MAX_BYTES = env.int("ATTACHMENT_MAX_MB", default=20) * 1024 * 1024
+# Readiness (/readyz): the database and broker checks together answer within this.
+READINESS_TIMEOUT_MS = env.int("READINESS_TIMEOUT_MS", default=200)
 REPORT_RETENTION_DAYS = env.int("REPORT_RETENTION_DAYS", default=30)
 
 # --- Security headers (CSP via django-csp 4) -----------------------------
@@ -376,6 +401,8 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # (e-mail and anything partner-facing) and the default "celery" for the rest.
 CELERY_TASK_DEFAULT_QUEUE = "celery"
 CELERY_TASK_ROUTES = {
+    # The sweep must not wait behind long builds on the reports queue.
+    "reports.tasks.sweep_reports": {"queue": "celery"},
     "reports.tasks.*": {"queue": "reports"},
     "operations.tasks.*": {"queue": "notify"},
     "intel.tasks.*": {"queue": "notify"},
@@ -389,8 +416,18 @@ CELERY_IMPORTS = ["caricc_portal.metrics"]
 # `celery beat -S caricc_portal.beat:HeartbeatScheduler` touches this file on every
 # tick; the container's health check reads its age.
 BEAT_HEARTBEAT_FILE = env.str("BEAT_HEARTBEAT_FILE", default=str(VAR_DIR / "beat-heartbeat"))
+# Reports (reports.tasks.sweep_reports, every minute): a row still "queued" this long
+# after its message was sent is sent again (the broker may have lost it); a "running"
+# one whose heartbeat is older than REPORTS_HEARTBEAT_STALE_SECONDS lost its worker
+# and is queued again, at most REPORTS_MAX_RESTARTS times, then failed.
+REPORTS_REQUEUE_AFTER_SECONDS = env.int("REPORTS_REQUEUE_AFTER_SECONDS", default=60)
+REPORTS_HEARTBEAT_SECONDS = env.int("REPORTS_HEARTBEAT_SECONDS", default=20)
+REPORTS_HEARTBEAT_STALE_SECONDS = env.int("REPORTS_HEARTBEAT_STALE_SECONDS", default=120)
+REPORTS_MAX_RESTARTS = env.int("REPORTS_MAX_RESTARTS", default=3)
 CELERY_BEAT_SCHEDULE = {
     # Each app's periodic jobs; the database scheduler syncs these at start.
+    "reports-sweep": {"task": "reports.tasks.sweep_reports", "schedule": 60},
+    "core-purge-expired-keys": {"task": "core.purge_expired_keys", "schedule": 3600},
     "celery-results-cleanup": {"task": "celery.backend_cleanup", "schedule": 24 * 3600},
     "intel-flag-overdue-rfis": {"task": "intel.tasks.flag_overdue_rfis", "schedule": 24 * 3600},
     "donors-send-reminders": {"task": "donors.tasks.send_reminders", "schedule": 24 * 3600},

@@ -10,4 +10,9 @@ class CoreConfig(AppConfig):
     verbose_name = _("Foundation")
 
     def ready(self) -> None:
-        from . import schema  # noqa: F401 - registers the session's OpenAPI extension
+        from django.db.backends.signals import connection_created
+
+        from . import checks, schema  # noqa: F401 - registers the system checks and the OpenAPI extension
+        from .db import set_connection_timeouts
+
+        connection_created.connect(set_connection_timeouts, dispatch_uid="core.db.timeouts")

@@ -1,5 +1,6 @@
 """Form helpers shared by every app."""
 
+import uuid
 from typing import TYPE_CHECKING, Any
 
 from django import forms
@@ -30,3 +31,24 @@ class BootstrapFormMixin(_FormBase):
                 widget.attrs.setdefault("class", "form-select")
             else:
                 widget.attrs.setdefault("class", "form-control")
+
+
+TOKEN_FIELD = "submission_token"  # noqa: S105 - a field name, not a secret
+
+
+def new_submission_token() -> str:
+    return uuid.uuid4().hex
+
+
+class OneTimeTokenMixin(_FormBase):
+    """A create form's one-time token, in a hidden field (core.views.claim_submission).
+
+    Rendered once with a fresh token; a re-display after a validation error keeps
+    the token it was posted with, so the corrected post is still "the first".
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields[TOKEN_FIELD] = forms.CharField(
+            widget=forms.HiddenInput, required=False, max_length=64, initial=new_submission_token
+        )

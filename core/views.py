@@ -9,14 +9,18 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ImproperlyConfigured
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.http import HttpResponseRedirect
+from django.utils.translation import gettext as _
 from django.views.generic.detail import SingleObjectMixin
 from django.views.generic.edit import ModelFormMixin
 from django.views.generic.list import MultipleObjectMixin
 
+from .forms import TOKEN_FIELD
+from .models import SubmissionToken
 from .permissions import assert_in_scope, check_object_permission, restrict_choice_fields
 
 # The mixins are written for Django's generic views; the type checker sees those bases.
@@ -91,6 +95,43 @@ class RestrictedFormMixin(_FormViewBase):
 
     def form_valid(self, form):
         with transaction.atomic():
+            if (first := claim_submission(self.request, form)) is not None:
+                return first
             self.object = self.save_form(form)
             assert_in_scope(self.request.user, self.object)
-        return HttpResponseRedirect(self.get_success_url())
+            url = self.get_success_url()
+            remember_result(self.request, url)
+        return HttpResponseRedirect(url)
+
+
+def claim_submission(request, form) -> HttpResponseRedirect | None:
+    """One submission, one object: claim the form's one-time token (core.forms.OneTimeTokenMixin).
+
+    Call inside the transaction that creates the object, before creating it.
+    The token row is inserted first: a second post of the same token (double
+    click, back-and-resubmit) waits on the unique index until the first commits,
+    then is redirected to the first result (returned here); if the first rolled
+    back, the second goes ahead. None: go on and create (forms without a token,
+    e.g. pages rendered before this existed, work as before).
+    """
+    token = (form.cleaned_data.get(TOKEN_FIELD) or "") if hasattr(form, "cleaned_data") else ""
+    if not token:
+        return None
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("claim_submission() belongs inside the transaction that creates the object")
+    try:
+        with transaction.atomic():
+            SubmissionToken.objects.create(user=request.user, token=token)
+    except IntegrityError:
+        first = SubmissionToken.objects.filter(user=request.user, token=token).values_list("url", flat=True).first()
+        messages.info(request, _("This form was already submitted; here is the result."))
+        return HttpResponseRedirect(first or request.get_full_path())
+    request.submission_token = token
+    return None
+
+
+def remember_result(request, url: str) -> None:
+    """Note where the claimed submission's object lives, for the posts that repeat it."""
+    token = getattr(request, "submission_token", "")
+    if token:
+        SubmissionToken.objects.filter(user=request.user, token=token).update(url=url[:500])

@@ -6,7 +6,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import BootstrapFormMixin
+from core.forms import BootstrapFormMixin, OneTimeTokenMixin
+from core.validators import validate_country_codes
 from members.models import Agency, State
 
 from . import handling, services
@@ -20,7 +21,7 @@ def active_states():
     return State.objects.exclude(status=State.Status.FORMER).order_by("name_en")
 
 
-class RecordForm(BootstrapFormMixin, forms.ModelForm):
+class RecordForm(OneTimeTokenMixin, BootstrapFormMixin, forms.ModelForm):
     """Text, markings and dissemination of a new record."""
 
     share_with = forms.ModelMultipleChoiceField(
@@ -160,16 +161,12 @@ class SeizureForm(BootstrapFormMixin, forms.ModelForm):
     def clean_transit(self):
         raw = self.cleaned_data.get("transit") or ""
         codes = [c.strip().upper() for c in raw.replace(";", ",").split(",") if c.strip()]
-        bad = [c for c in codes if len(c) != 2 or not c.isalpha()]
-        if bad:
-            raise forms.ValidationError(_("Not ISO codes: %s") % ", ".join(bad))
+        validate_country_codes(codes)
         return codes
 
-    def clean_occurred_at(self):
-        value = self.cleaned_data["occurred_at"]
-        if value and value > timezone.now():
-            raise forms.ValidationError(_("The seizure cannot be in the future."))
-        return value
+    def clean_country(self):
+        # Typed in lower case by hand; the model's validator then checks the ISO list.
+        return (self.cleaned_data.get("country") or "").upper()
 
     def details(self) -> dict:
         data = {k: self.cleaned_data[k] for k in self.Meta.fields}

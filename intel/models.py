@@ -18,7 +18,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import connection, models, transaction
 from django.db.models import Exists, OuterRef
 from django.urls import reverse
@@ -30,6 +30,7 @@ from simple_history.models import HistoricalRecords
 from core.models import ReferenceSequence
 from core.sharing import RecipientRowBase, ShareableModel, ShareableQuerySet
 from core.storage import private_storage
+from core.validators import validate_country_code, validate_country_codes, validate_not_future
 from members.models import Agency, State
 
 from .vocabularies import (
@@ -52,8 +53,6 @@ from .vocabularies import (
     handling_notice,
     kg_equivalent,
 )
-
-ISO_CODE = RegexValidator(r"^[A-Z]{2}$", _("Enter a two-letter ISO 3166-1 alpha-2 code in capitals."))
 
 
 class IntelRecordQuerySet(ShareableQuerySet):
@@ -105,7 +104,7 @@ class IntelRecord(ShareableModel):
     archived (status), never deleted.
     """
 
-    reference = models.CharField(_("reference"), max_length=20, unique=True, editable=False)
+    reference = models.CharField(_("reference"), max_length=32, unique=True, editable=False)
     kind = models.CharField(_("kind"), max_length=12, choices=RecordKind.choices, db_index=True)
     title = models.CharField(_("title"), max_length=250)
     summary = models.TextField(_("summary"), blank=True)
@@ -185,8 +184,26 @@ class IntelRecord(ShareableModel):
 
     def save(self, *args, **kwargs) -> None:
         if not self.reference:
-            self.reference = ReferenceSequence.next_reference("CARICC", timezone.localtime(self.created_at).year, 6)
+            # One series per originating state (CARICC-KZ-2026-000183): no state waits on
+            # another's numbering, and no reference reveals the centre's whole volume.
+            self.reference = ReferenceSequence.next_reference(
+                # The centre's own products (no originating state): the plain CARICC series.
+                f"CARICC-{self.originating_state.code}" if self.originating_state_id else "CARICC",
+                timezone.localtime(self.created_at).year,
+                6,
+                taken=IntelRecord.objects.all(),
+            )
         super().save(*args, **kwargs)
+
+    @property
+    def originator_is_centre(self) -> bool:
+        """A product of the centre itself (no originating state)."""
+        return self.originating_state_id is None
+
+    @property
+    def originator_code(self) -> str:
+        """The originating state's code, or CARICC for the centre's products."""
+        return self.originating_state.code if self.originating_state_id else "CARICC"
 
     @property
     def evaluation_code(self) -> str:
@@ -368,8 +385,8 @@ class SeizureReport(models.Model):
     record = models.OneToOneField(
         IntelRecord, on_delete=models.CASCADE, related_name="seizure", verbose_name=_("record")
     )
-    occurred_at = models.DateTimeField(_("date and time of seizure"), db_index=True)
-    country = models.CharField(_("country"), max_length=2, validators=[ISO_CODE])
+    occurred_at = models.DateTimeField(_("date and time of seizure"), db_index=True, validators=[validate_not_future])
+    country = models.CharField(_("country"), max_length=2, validators=[validate_country_code])
     place = models.CharField(_("place"), max_length=200)
     place_type = models.CharField(_("place type"), max_length=15, choices=PlaceType.choices)
     latitude = models.DecimalField(
@@ -388,12 +405,14 @@ class SeizureReport(models.Model):
         blank=True,
         validators=[MinValueValidator(Decimal("-180")), MaxValueValidator(Decimal("180"))],
     )
-    route_origin = models.CharField(_("origin"), max_length=2, blank=True, validators=[ISO_CODE])
-    route_departure = models.CharField(_("departure"), max_length=2, blank=True, validators=[ISO_CODE])
+    route_origin = models.CharField(_("origin"), max_length=2, blank=True, validators=[validate_country_code])
+    route_departure = models.CharField(_("departure"), max_length=2, blank=True, validators=[validate_country_code])
     route_transit = models.JSONField(
         _("transit states"), default=list, blank=True, help_text=_("Ordered ISO codes of transit states.")
     )
-    route_destination = models.CharField(_("intended destination"), max_length=2, blank=True, validators=[ISO_CODE])
+    route_destination = models.CharField(
+        _("intended destination"), max_length=2, blank=True, validators=[validate_country_code]
+    )
     transport_mode = models.CharField(_("transport mode"), max_length=10, choices=TransportMode.choices, blank=True)
     conveyance = models.CharField(
         _("conveyance identifiers"), max_length=250, blank=True, help_text=_("Plate, flight, train, vessel...")
@@ -426,10 +445,12 @@ class SeizureReport(models.Model):
         if (self.latitude is None) != (self.longitude is None):
             raise ValidationError(_("Give both latitude and longitude, or neither."))
         transit = self.route_transit or []
-        if not isinstance(transit, list) or any(
-            not isinstance(c, str) or not re.fullmatch(r"[A-Z]{2}", c) for c in transit
-        ):
+        if not isinstance(transit, list):
             raise ValidationError({"route_transit": _("Transit states must be a list of two-letter ISO codes.")})
+        try:
+            validate_country_codes(transit)
+        except ValidationError as exc:
+            raise ValidationError({"route_transit": exc.messages}) from exc
 
 
 class SeizureItem(models.Model):

@@ -150,9 +150,15 @@ class JointOperation(ShareableModel):
         return reverse("operations:operation-detail", args=[self.pk])
 
     def save(self, *args, **kwargs) -> None:
-        """Save; a new operation gets the next reference of its year, JO-<year>-<n>."""
+        """Save; a new operation gets the next reference of its lead state and year, JO-<state>-<year>-<n>."""
         if not self.reference:
-            self.reference = ReferenceSequence.next_reference("JO", timezone.localtime(self.created_at).year, 5)
+            # One series per lead state (JO-KZ-2026-00007), issued without a shared lock.
+            self.reference = ReferenceSequence.next_reference(
+                f"JO-{self.lead_state.code}",
+                timezone.localtime(self.created_at).year,
+                5,
+                taken=JointOperation.objects.all(),
+            )
         super().save(*args, **kwargs)
 
     # --- participants and grants -------------------------------------------------

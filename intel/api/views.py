@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import json
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.http import FileResponse, Http404
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions, mixins, permissions, status, viewsets
 from rest_framework.decorators import action
@@ -19,7 +21,7 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
 from core.api import Conflict, VisibleViewSetMixin
-from core.models import IdempotencyKey
+from core.idempotency import IdempotentRequest
 from core.pagination import AccessedAtCursorPagination, CreatedCursorPagination
 from core.permissions import assert_in_scope
 from intel import handling, services
@@ -334,12 +336,17 @@ class SeizureViewSet(mixins.ListModelMixin, _RecordBase):
         parameters=[OpenApiParameter("Idempotency-Key", str, OpenApiParameter.HEADER, required=False)],
     )
     def create(self, request, *args, **kwargs):
-        key = (request.headers.get("Idempotency-Key") or "").strip()[:200]
-        if key:
-            previous = IdempotencyKey.objects.filter(user=request.user, endpoint="seizures", key=key).first()
-            if previous is not None:
-                return Response(previous.response, status=previous.status_code)
+        idempotent = IdempotentRequest(request, endpoint="seizures")
+        if (previous := idempotent.replay()) is not None:
+            return previous
         many = isinstance(request.data, list)
+        limit = settings.SEIZURE_BATCH_MAX
+        if many and len(request.data) > limit:
+            # Checked before any parsing: one request never holds the database for minutes.
+            raise BatchTooLarge(
+                _("At most %(limit)d seizure reports per request; this one has %(count)d. Split the batch.")
+                % {"limit": limit, "count": len(request.data)}
+            )
         serializer = SeizureCreateSerializer(data=request.data, many=many, context=self.get_serializer_context())
         serializer.is_valid(raise_exception=True)
         try:
@@ -350,14 +357,18 @@ class SeizureViewSet(mixins.ListModelMixin, _RecordBase):
                 assert_in_scope(request.user, *records)
                 # A plain JSON copy: what the client got is what a replay gets.
                 data = json.loads(JSONRenderer().render(serializer.data))
-                if key:
-                    IdempotencyKey.objects.create(
-                        user=request.user, endpoint="seizures", key=key, status_code=201, response=data
-                    )
+                idempotent.remember(status.HTTP_201_CREATED, data)
         except IntegrityError:
             # Another request with the same key won the race: answer what it answered.
-            previous = IdempotencyKey.objects.filter(user=request.user, endpoint="seizures", key=key).first()
+            previous = idempotent.replay_after_race()
             if previous is None:
                 raise
-            return Response(previous.response, status=previous.status_code)
+            return previous
         return Response(data, status=status.HTTP_201_CREATED)
+
+
+class BatchTooLarge(exceptions.APIException):
+    """413: more seizure reports in one request than SEIZURE_BATCH_MAX."""
+
+    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+    default_code = "batch_too_large"
