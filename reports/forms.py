@@ -6,11 +6,13 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import OneTimeTokenMixin
+
 from .choices import ReportFormat
 from .kinds import PeriodForm, get_kind, kinds_for
 
 
-class ReportRequestForm(PeriodForm):
+class ReportRequestForm(OneTimeTokenMixin, PeriodForm):
     """Kind and format, then the period and states; the kind validates the rest."""
 
     field_order = ["kind", "format", "date_from", "date_to", "states"]

@@ -95,6 +95,14 @@ class ReportRequest(models.Model):
     classification = models.CharField(_("highest classification"), max_length=40, blank=True)
     error = models.TextField(_("error"), blank=True)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    # Fault tolerance (reports.tasks.sweep_reports): when the build's message was last
+    # handed to the broker (null: not yet, e.g. the broker was down) and how often;
+    # the running build's last sign of life; how often it was restarted because its
+    # worker was lost.
+    sent_at = models.DateTimeField(_("sent to the queue at"), null=True, blank=True)
+    sends = models.PositiveSmallIntegerField(_("messages sent"), default=0)
+    heartbeat_at = models.DateTimeField(_("last heartbeat"), null=True, blank=True)
+    restarts = models.PositiveSmallIntegerField(_("restarts after a worker failure"), default=0)
     task_id = models.CharField(_("task id"), max_length=64, blank=True)
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     started_at = models.DateTimeField(_("started at"), null=True, blank=True)
@@ -103,7 +111,7 @@ class ReportRequest(models.Model):
 
     # Progress ticks are written with queryset.update(), so history records the
     # status changes only, not every 5 percent.
-    history = HistoricalRecords(excluded_fields=["progress"])
+    history = HistoricalRecords(excluded_fields=["progress", "heartbeat_at", "sent_at", "sends"])
 
     objects = ReportRequestQuerySet.as_manager()
 
@@ -120,6 +128,12 @@ class ReportRequest(models.Model):
                 name="reports_scheduled_created_idx",
             ),
             models.Index(fields=["status", "expires_at"], name="reports_status_expires_idx"),
+            # The sweep's two questions: queued rows not sent lately, running rows without a heartbeat.
+            models.Index(
+                fields=["status", "heartbeat_at"],
+                condition=Q(status__in=["queued", "running"]),
+                name="reports_pending_idx",
+            ),
             models.Index(fields=["-created_at", "-id"], name="reports_created_idx"),
         ]
         constraints = [
@@ -142,6 +156,15 @@ class ReportRequest(models.Model):
     def scheduled(self) -> bool:
         """Built by a state's monthly schedule (it has an owner state) rather than asked for."""
         return self.owner_state_id is not None
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status in (ReportStatus.QUEUED, ReportStatus.RUNNING)
+
+    @property
+    def may_run_again(self) -> bool:
+        """A failed report can be queued again by its requester (the "Run again" button)."""
+        return self.status == ReportStatus.FAILED
 
     @property
     def is_downloadable(self) -> bool:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
@@ -12,14 +13,24 @@ from django.views import View
 from django.views.generic import DetailView, ListView
 
 from core.permissions import get_visible_or_404
-from core.views import PageSizeMixin, VisibleQuerysetMixin
+from core.views import PageSizeMixin, VisibleQuerysetMixin, claim_submission, remember_result
 
 from .choices import ReportStatus
 from .forms import ReportRequestForm
 from .models import ReportRequest
-from .services import request_report
+from .services import request_report, run_again
 
 PENDING = (ReportStatus.QUEUED, ReportStatus.RUNNING)
+
+
+def polling_context(request, pending: bool) -> dict:
+    """Whether the page polls, and how often: every 2 s at first, backing off by half
+    each time up to 30 s (`?poll=n` counts the polls); no polling once nothing is pending."""
+    try:
+        polls = max(0, min(int(request.GET.get("poll", 0)), 50))
+    except ValueError:
+        polls = 0
+    return {"polling": pending, "poll_interval": min(30, round(2 * 1.5**polls)), "next_poll": polls + 1}
 
 
 class ReportListView(PageSizeMixin, VisibleQuerysetMixin, ListView):
@@ -41,7 +52,7 @@ class ReportListView(PageSizeMixin, VisibleQuerysetMixin, ListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["polling"] = any(r.status in PENDING for r in context["object_list"])
+        context.update(polling_context(self.request, any(r.status in PENDING for r in context["object_list"])))
         if self.is_partial:
             return context
         if "form" not in context and self.request.user.has_perm("reports.add_reportrequest"):
@@ -54,14 +65,22 @@ class ReportListView(PageSizeMixin, VisibleQuerysetMixin, ListView):
         form = ReportRequestForm(request.POST, user=request.user)
         if form.is_valid():
             try:
-                report = request_report(
-                    request.user, form.cleaned_data["kind"], form.parameters, form.cleaned_data["format"]
-                )
+                with transaction.atomic():
+                    if (first := claim_submission(request, form)) is not None:
+                        return first
+                    report = request_report(
+                        request.user, form.cleaned_data["kind"], form.parameters, form.cleaned_data["format"]
+                    )
+                    remember_result(request, report.get_absolute_url())
             except ValidationError as exc:
                 for field, errors in exc.message_dict.items():
                     form.add_error(field if field in form.fields else None, errors)
             else:
-                messages.success(request, _("Report #%(id)d requested; it is being built.") % {"id": report.pk})
+                if report.sent is False:
+                    message = _("Report #%(id)d is saved and queued; it starts when the task queue is back.")
+                    messages.warning(request, message % {"id": report.pk})
+                else:
+                    messages.success(request, _("Report #%(id)d requested; it is being built.") % {"id": report.pk})
                 return redirect("reports:list")
         self.object_list = self.get_queryset()
         return self.render_to_response(self.get_context_data(form=form), status=400)
@@ -82,8 +101,22 @@ class ReportDetailView(VisibleQuerysetMixin, DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["report"] = self.object
-        context["polling"] = self.object.status in PENDING
+        context.update(polling_context(self.request, self.object.status in PENDING))
         return context
+
+
+class ReportRunAgainView(LoginRequiredMixin, View):
+    """POST: queue a failed report again (its requester only; others get 404)."""
+
+    def post(self, request, pk: int):
+        report = get_visible_or_404(ReportRequest, request.user, "run", pk=pk)
+        try:
+            report = run_again(request.user, report)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("Report #%(id)d queued again.") % {"id": report.pk})
+        return redirect(report.get_absolute_url())
 
 
 class ReportDownloadView(LoginRequiredMixin, View):

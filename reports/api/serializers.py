@@ -29,6 +29,8 @@ class ReportRequestSerializer(serializers.ModelSerializer):
             "tlp",
             "classification",
             "error",
+            "restarts",
+            "heartbeat_at",
             "requested_by",
             "scheduled",
             "owner_state",
@@ -60,3 +62,4 @@ class ReportAcceptedSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     status = serializers.CharField()
     status_url = serializers.URLField()
+    detail = serializers.CharField(required=False, help_text=_("Present when the task queue was unavailable."))
