@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 
 class ReportKind(models.TextChoices):
-    """The report kinds; each one is implemented by a class in reports/kinds.py."""
+    """The report kinds; each one is implemented by a class in the reports/kinds/ package."""
 
     SEIZURE_STATISTICS = "seizure_statistics", _("Seizure statistics")
     SEIZURE_REGISTER = "seizure_register", _("Seizure register")
