@@ -8,6 +8,7 @@ import logging
 import math
 import resource
 import time
+import uuid
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -17,6 +18,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files import File
 from django.db import connections, transaction
+from django.db.models import F, Q
 from django.utils import timezone, translation
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -58,8 +60,6 @@ def request_report(
     if owner_state is None and not report_kind.may_request(user):
         raise PermissionDenied(_("You may not request this kind of report."))
     clean = report_kind.clean_parameters(parameters or {})
-    from .tasks import build_report
-
     with transaction.atomic():
         report = ReportRequest.objects.create(
             kind=kind,
@@ -70,9 +70,126 @@ def request_report(
             owner_state=owner_state,
             schedule_key=schedule_key,
         )
-        # Enqueued only after COMMIT: the worker never looks for a row that is not there yet.
-        build_report.delay_on_commit(report.pk)
+        send_after_commit(report)
     return report
+
+
+def send_after_commit(report: ReportRequest) -> None:
+    """Send the build message once the row is committed (the worker never looks for a
+    row that is not there yet); `report.sent` then says whether the broker took it
+    (None while the caller's outer transaction is still open)."""
+    report.sent = None
+
+    def send() -> None:
+        report.sent = send_build(report.pk)
+
+    transaction.on_commit(send)
+
+
+# A broker that is down must not hold the request: one quick retry, then the sweep's turn.
+SEND_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.5, "interval_max": 0.5}
+
+
+def send_build(report_id: int) -> bool:
+    """Hand the build of a queued report to the broker; False (logged) if it is unreachable.
+
+    Never raises for a broker failure: the row is committed and stays "queued", and
+    `sweep_pending` sends it again within a minute or two. Each message carries its
+    own task id, recorded on the row, so the worker can tell a redelivery of the
+    running build's message from a duplicate (reports.tasks._claim).
+    """
+    from celery import current_app
+
+    from .tasks import build_report
+
+    task_id = uuid.uuid4().hex
+    if current_app.conf.task_always_eager:
+        build_report.apply_async((report_id,), task_id=task_id)
+        return True
+    try:
+        build_report.apply_async((report_id,), task_id=task_id, retry=True, retry_policy=SEND_RETRY_POLICY)
+    except Exception as exc:  # kombu.exceptions.OperationalError, redis/socket errors: all "broker away"
+        logger.warning("Report %s: the broker is unreachable (%s); it stays queued for the sweep", report_id, exc)
+        return False
+    # Only while still queued: a worker may already have claimed it under this very id.
+    ReportRequest.objects.filter(pk=report_id, status=ReportStatus.QUEUED).update(
+        sent_at=timezone.now(), sends=F("sends") + 1, task_id=task_id
+    )
+    return True
+
+
+def run_again(user, report: ReportRequest) -> ReportRequest:
+    """Queue a failed report again for its requester (the "Run again" button and API action)."""
+    if report.requested_by_id != user.pk:
+        raise PermissionDenied(_("Only the person who requested a report may run it again."))
+    with transaction.atomic():
+        updated = ReportRequest.objects.filter(pk=report.pk, status=ReportStatus.FAILED).update(
+            status=ReportStatus.QUEUED,
+            progress=0,
+            error="",
+            restarts=0,
+            heartbeat_at=None,
+            sent_at=None,
+            finished_at=None,
+            expires_at=None,
+        )
+        if not updated:
+            raise ValidationError(_("Only a failed report can be run again."))
+        report.refresh_from_db()
+        send_after_commit(report)
+    return report
+
+
+def requeue_delay(report: ReportRequest) -> dt.timedelta:
+    """How long a queued report waits for its message before it is sent again.
+
+    The grace period after the first send, doubling with each re-send (up to 32
+    times): a report legitimately waiting behind a long queue gets few duplicate
+    messages (each one harmless: the claim skips a report already taken).
+    """
+    grace = dt.timedelta(seconds=settings.REPORTS_REQUEUE_AFTER_SECONDS)
+    return grace * 2 ** min(max(report.sends - 1, 0), 5)
+
+
+def sweep_pending(now: dt.datetime | None = None) -> dict[str, int]:
+    """Every minute: nothing lost between the database and the broker, nothing frozen.
+
+    * queued rows whose message is older than the grace period (or was never sent,
+      the broker being down) are sent again;
+    * running rows whose heartbeat is older than REPORTS_HEARTBEAT_STALE_SECONDS lost
+      their worker: queued again and sent (the user sees "restarted after a worker
+      failure"), or failed after REPORTS_MAX_RESTARTS restarts with a reason and a
+      "Run again" button.
+    """
+    now = now or timezone.now()
+    counts = {"resent": 0, "restarted": 0, "failed": 0}
+    stale_before = now - dt.timedelta(seconds=settings.REPORTS_HEARTBEAT_STALE_SECONDS)
+    lost = ReportRequest.objects.filter(status=ReportStatus.RUNNING).filter(
+        Q(heartbeat_at__lt=stale_before) | Q(heartbeat_at__isnull=True, started_at__lt=stale_before)
+    )
+    for report in lost.only("pk", "restarts", "heartbeat_at", "task_id"):
+        # Conditional on what we read: a heartbeat that arrives meanwhile wins.
+        still_lost = ReportRequest.objects.filter(
+            pk=report.pk, status=ReportStatus.RUNNING, heartbeat_at=report.heartbeat_at, task_id=report.task_id
+        )
+        if report.restarts >= settings.REPORTS_MAX_RESTARTS:
+            if still_lost.update(
+                status=ReportStatus.FAILED,
+                error=_("The report was interrupted by worker failures %(count)d times. Run it again.")
+                % {"count": report.restarts + 1},
+                finished_at=now,
+                expires_at=retention_deadline(now),
+            ):
+                counts["failed"] += 1
+                logger.warning("Report %s: failed after %s restarts", report.pk, report.restarts)
+        elif still_lost.update(status=ReportStatus.QUEUED, restarts=F("restarts") + 1, heartbeat_at=None, sent_at=None):
+            counts["restarted"] += 1
+            logger.warning("Report %s: no heartbeat since %s; worker lost, sent again", report.pk, report.heartbeat_at)
+            send_build(report.pk)
+    for report in ReportRequest.objects.filter(status=ReportStatus.QUEUED).only("pk", "sends", "sent_at", "created_at"):
+        if now - (report.sent_at or report.created_at) >= requeue_delay(report) and send_build(report.pk):
+            counts["resent"] += 1
+    return counts
 
 
 def state_principal(state: State):

@@ -14,7 +14,9 @@
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import logging
+import threading
 
 from celery import shared_task
 from celery.exceptions import SoftTimeLimitExceeded
@@ -35,19 +37,43 @@ MAX_RETRIES = 5
 
 
 def _claim(request_id: int, task_id: str) -> ReportRequest | None:
-    """Mark the report running (under a row lock); None if there is nothing to do."""
+    """Mark the report running (under a row lock); None if there is nothing to do.
+
+    A running report is taken over only by a redelivery of its own message (same
+    task id: the worker that held it died) or when its heartbeat is stale (the
+    worker was lost); any other message for it is a duplicate (a re-send by the
+    sweep) and is dropped, so no report is built twice at once. Finished and
+    failed reports are left alone ("Run again" queues a failed one explicitly).
+    """
+    now = timezone.now()
     with transaction.atomic():
         report = ReportRequest.objects.select_for_update().filter(pk=request_id).first()
-        if report is None or report.status in (ReportStatus.SUCCEEDED, ReportStatus.EXPIRED):
+        if report is None or report.status not in (ReportStatus.QUEUED, ReportStatus.RUNNING):
             return None
+        fields = ["status", "progress", "error", "started_at", "finished_at", "attempts", "task_id", "heartbeat_at"]
+        if report.status == ReportStatus.RUNNING:
+            last_sign = report.heartbeat_at or report.started_at or now
+            stale = now - last_sign > dt.timedelta(seconds=settings.REPORTS_HEARTBEAT_STALE_SECONDS)
+            if task_id != report.task_id and not stale:
+                logger.info("Report %s: already being built by task %s; duplicate dropped", request_id, report.task_id)
+                return None
+            # Its worker died (a redelivered message) or was lost (no heartbeat).
+            report.restarts += 1
+            fields.append("restarts")
+            if report.restarts > settings.REPORTS_MAX_RESTARTS:
+                error = _("The report was interrupted by worker failures %(count)d times. Run it again.") % {
+                    "count": report.restarts
+                }
+                _finish(report, ReportStatus.FAILED, error=error, restarts=report.restarts)
+                return None
         report.status = ReportStatus.RUNNING
         report.progress = 0
         report.error = ""
-        report.started_at = timezone.now()
+        report.started_at = report.heartbeat_at = now
         report.finished_at = None
         report.attempts += 1
         report.task_id = task_id or ""
-        report.save(update_fields=["status", "progress", "error", "started_at", "finished_at", "attempts", "task_id"])
+        report.save(update_fields=fields)
     return ReportRequest.objects.select_related("requested_by", "owner_state").get(pk=request_id)
 
 
@@ -75,6 +101,39 @@ def _finish(report: ReportRequest, status: str, **fields) -> None:
     report_finished.send(sender=ReportRequest, report=report)
 
 
+class Heartbeat:
+    """Beat the running report's `heartbeat_at` every REPORTS_HEARTBEAT_SECONDS from a
+    thread, so even one long query shows the worker is alive; the sweep restarts a
+    report whose heartbeat stops (its worker was killed or lost). Progress ticks beat
+    too. The thread has its own database connection and closes it."""
+
+    def __init__(self, report_id: int, task_id: str) -> None:
+        self.mine = ReportRequest.objects.filter(pk=report_id, status=ReportStatus.RUNNING, task_id=task_id)
+        self.stop = threading.Event()
+        self.thread = threading.Thread(target=self._run, name=f"report-{report_id}-heartbeat", daemon=True)
+
+    def beat(self, **fields) -> None:
+        self.mine.update(heartbeat_at=timezone.now(), **fields)
+
+    def _run(self) -> None:
+        try:
+            while not self.stop.wait(settings.REPORTS_HEARTBEAT_SECONDS):
+                try:
+                    self.beat()
+                except (OperationalError, InterfaceError):
+                    connection.close()  # this thread's connection; the next beat reconnects
+        finally:
+            connection.close()
+
+    def __enter__(self) -> Heartbeat:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.stop.set()
+        self.thread.join(timeout=5)
+
+
 @shared_task(
     bind=True,
     acks_late=True,
@@ -94,13 +153,16 @@ def build_report(self, request_id: int) -> dict:
     report = _claim(request_id, self.request.id)
     if report is None:
         return {"id": request_id, "skipped": True}
+    heartbeat = Heartbeat(report.pk, report.task_id)
 
     def on_progress(percent: int) -> None:
         # update(), not save(): no history row per tick, and nothing else overwritten.
-        ReportRequest.objects.filter(pk=report.pk).update(progress=percent)
+        heartbeat.beat(progress=percent)
 
+    # No beating thread when eager (tests, the embedded default): no worker to lose.
+    beating = contextlib.nullcontext() if self.request.is_eager else heartbeat
     try:
-        with translation.override(report.language or settings.LANGUAGE_CODE):
+        with beating, translation.override(report.language or settings.LANGUAGE_CODE):
             result = build_file(report, on_progress)
             # The export's audit (e.g. intel's access log of the register) and the
             # file's completion commit together: a build that crashes before the
@@ -152,6 +214,14 @@ def build_report(self, request_id: int) -> dict:
     }
     logger.info("Report %(id)s built: %(rows)s rows in %(seconds)s s, peak RSS %(peak_rss_mb)s MB", figures)
     return figures
+
+
+@shared_task(acks_late=True)
+def sweep_reports() -> dict:
+    """Every minute (beat): re-send reports left queued, restart those whose worker was lost."""
+    from .services import sweep_pending
+
+    return sweep_pending()
 
 
 @shared_task(acks_late=True)
