@@ -33,3 +33,7 @@ TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=1)
 STORAGES["staticfiles"] = {  # noqa: F405
     "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage",
 }
+
+# Prometheus may scrape a node directly over plain HTTP inside the private network
+# (caricc_portal.metrics still asks for staff, an allow-listed address or the token).
+SECURE_REDIRECT_EXEMPT = [*SECURE_REDIRECT_EXEMPT, r"^metrics$"]
