@@ -9,7 +9,7 @@ from django.forms import BaseInlineFormSet, inlineformset_factory
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import BootstrapFormMixin
+from core.forms import BootstrapFormMixin, OneTimeTokenMixin
 
 from .choices import Closure
 from .models import (
@@ -59,7 +59,7 @@ class PledgingEventForm(BootstrapFormMixin, forms.ModelForm):
         widgets = {"date": DATE, "notes": forms.Textarea(attrs={"rows": 3})}
 
 
-class PledgeForm(BootstrapFormMixin, forms.ModelForm):
+class PledgeForm(OneTimeTokenMixin, BootstrapFormMixin, forms.ModelForm):
     currency = CurrencyField(label=_("Currency"), initial="USD", help_text=_("ISO 4217, e.g. USD, EUR."))
 
     class Meta:
@@ -133,7 +133,7 @@ InstalmentFormSet = inlineformset_factory(
 )
 
 
-class PaymentForm(BootstrapFormMixin, forms.ModelForm):
+class PaymentForm(OneTimeTokenMixin, BootstrapFormMixin, forms.ModelForm):
     currency = CurrencyField(label=_("Currency"), help_text=_("ISO 4217; may differ from the pledge's."))
 
     class Meta:

@@ -26,7 +26,7 @@ from django.views.generic import CreateView, DetailView, FormView, ListView, Tem
 
 from core.exports import csv_response, xlsx_response
 from core.permissions import get_visible_or_404
-from core.views import PageSizeMixin, RestrictedFormMixin, VisibleQuerysetMixin
+from core.views import PageSizeMixin, RestrictedFormMixin, VisibleQuerysetMixin, claim_submission, remember_result
 
 from .choices import InstalmentStatus, ObligationStatus, PledgeStatus
 from .dashboard import funding_summary
@@ -222,11 +222,14 @@ class PledgeFormMixin(RestrictedFormMixin):
     def form_valid(self, form, formset):
         with transaction.atomic():
             if not self.is_update:
+                if (first := claim_submission(self.request, form)) is not None:
+                    return first
                 form.instance.created_by = self.request.user
             self.object = form.save()
             formset.instance = self.object
             formset.save()
             self.object.refresh_status()
+            remember_result(self.request, self.object.get_absolute_url())
         messages.success(self.request, _("Pledge saved."))
         return HttpResponseRedirect(self.object.get_absolute_url())
 
@@ -358,7 +361,10 @@ class PaymentCreateView(PledgeChildCreateView):
     def form_valid(self, form):
         form.instance.recorded_by = self.request.user
         with transaction.atomic():
+            if (first := claim_submission(self.request, form)) is not None:
+                return first
             self.object = form.save()
+            remember_result(self.request, self.get_success_url())
         messages.success(
             self.request,
             _("Payment recorded: %(amount)s %(currency)s = %(usd)s USD at %(rate)s.")

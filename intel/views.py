@@ -31,7 +31,7 @@ from django.views.generic import DetailView, FormView, ListView
 
 from core.exports import csv_response
 from core.permissions import get_visible_or_404
-from core.views import PageSizeMixin, VisibleQuerysetMixin
+from core.views import PageSizeMixin, VisibleQuerysetMixin, claim_submission, remember_result
 from members.models import State
 
 from . import handling, services
@@ -383,6 +383,8 @@ class RecordCreateView(_CreateBase):
             return self.render_to_response(self.get_context_data(form=form, identifiers=identifiers))
         try:
             with transaction.atomic():
+                if (first := claim_submission(self.request, form)) is not None:
+                    return first
                 record = services.create_record(
                     user=self.request.user,
                     fields={"kind": form.cleaned_data["kind"], **form.record_fields()},
@@ -391,6 +393,7 @@ class RecordCreateView(_CreateBase):
                     identifiers=[f.cleaned_data for f in identifiers.forms if f.cleaned_data],
                 )
                 self.attach(record, form)
+                remember_result(self.request, record.get_absolute_url())
         except ValidationError as exc:
             _form_errors_to(form, exc)
             return self.render_to_response(self.get_context_data(form=form, identifiers=identifiers))
@@ -437,6 +440,8 @@ class SeizureCreateView(_CreateBase):
             return self.render_to_response(self.get_context_data(**ctx))
         try:
             with transaction.atomic():
+                if (first := claim_submission(self.request, form)) is not None:
+                    return first
                 record = services.create_seizure(
                     user=self.request.user,
                     fields=form.record_fields(),
@@ -447,6 +452,7 @@ class SeizureCreateView(_CreateBase):
                     identifiers=[f.cleaned_data for f in identifiers.forms if f.cleaned_data],
                 )
                 self.attach(record, form)
+                remember_result(self.request, record.get_absolute_url())
         except ValidationError as exc:
             _form_errors_to(form, exc)
             return self.render_to_response(self.get_context_data(**ctx))
@@ -468,6 +474,8 @@ class RFICreateView(_CreateBase):
             return self.render_to_response(self.get_context_data(form=form, identifiers=identifiers))
         try:
             with transaction.atomic():
+                if (first := claim_submission(self.request, form)) is not None:
+                    return first
                 record = services.create_rfi(
                     user=self.request.user,
                     fields=form.record_fields(),
@@ -480,6 +488,7 @@ class RFICreateView(_CreateBase):
                     identifiers=[f.cleaned_data for f in identifiers.forms if f.cleaned_data],
                 )
                 self.attach(record, form)
+                remember_result(self.request, record.get_absolute_url())
         except ValidationError as exc:
             _form_errors_to(form, exc)
             return self.render_to_response(self.get_context_data(form=form, identifiers=identifiers))

@@ -6,7 +6,7 @@ from django import forms
 from django.forms import inlineformset_factory
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import BootstrapFormMixin
+from core.forms import BootstrapFormMixin, OneTimeTokenMixin
 from members.models import State
 
 from .choices import Consent, ParticipantRole
@@ -20,7 +20,7 @@ def _state_choices():
     return State.objects.exclude(status=State.Status.FORMER).order_by("name_en")
 
 
-class JointOperationForm(BootstrapFormMixin, forms.ModelForm):
+class JointOperationForm(OneTimeTokenMixin, BootstrapFormMixin, forms.ModelForm):
     """The operation and who takes part (the lead state is the author's own state)."""
 
     participants = forms.ModelMultipleChoiceField(

@@ -26,7 +26,7 @@ from django.views.generic import DetailView, ListView, TemplateView
 
 from caricc_portal.db_router import replica_reads
 from core.permissions import get_visible_or_404
-from core.views import PageSizeMixin, VisibleQuerysetMixin
+from core.views import PageSizeMixin, VisibleQuerysetMixin, claim_submission, remember_result
 from intel.vocabularies import Substance
 
 from .choices import Consent, ParticipantRole, Status
@@ -227,7 +227,11 @@ class OperationCreateView(LoginRequiredMixin, View):
         if form.is_valid():
             fields = {name: form.cleaned_data[name] for name in form.Meta.fields}
             try:
-                op = create_operation(request.user, fields, form.participant_roles())
+                with transaction.atomic():
+                    if (first := claim_submission(request, form)) is not None:
+                        return first
+                    op = create_operation(request.user, fields, form.participant_roles())
+                    remember_result(request, op.get_absolute_url())
             except ValidationError as exc:
                 form.add_error(None, exc)
             else:

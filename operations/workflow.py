@@ -471,11 +471,23 @@ def decide_consent(
                 _("The operation was changed (now version %(version)s). Read it again before deciding.")
                 % {"version": locked.version}
             )
+        conditions = (conditions or "").strip()
+        if (participation.consent, participation.consent_version, participation.consent_conditions) == (
+            decision,
+            locked.version,
+            conditions,
+        ):
+            # The same decision again (a double click, a client's retry): idempotent,
+            # no second log row; only a changed case reference is kept.
+            if national_case_reference is not None and national_case_reference != participation.national_case_reference:
+                participation.national_case_reference = national_case_reference
+                participation.save(update_fields=["national_case_reference"])
+            return participation
         if decision == Consent.WITHDRAWN and participation.consent != Consent.GRANTED:
             raise IllegalTransition(_("Only a granted consent can be withdrawn."))
         if national_case_reference is not None:
             participation.national_case_reference = national_case_reference
-        _record_consent(locked, participation, user, decision, (conditions or "").strip())
+        _record_consent(locked, participation, user, decision, conditions)
         _auto_advance(locked, user)
     return participation
 
