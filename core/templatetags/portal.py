@@ -1,0 +1,98 @@
+"""Template helpers for one visual language: TLP badges in FIRST's colours, coloured
+status badges, and numbers and money in the reader's locale."""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django import template
+from django.utils.formats import number_format
+from django.utils.html import format_html
+
+register = template.Library()
+
+# ISO 4217 currencies without minor units (the portal's donors pledge in many).
+ZERO_DECIMAL_CURRENCIES = frozenset({"JPY", "KRW", "VND", "CLP", "ISK", "UGX", "XAF", "XOF", "PYG", "RWF"})
+
+# Status value -> Bootstrap colour, shared by every app's status badges (operations,
+# reports, pledges, RFIs). Values not listed are neutral.
+STATUS_COLOURS = {
+    "draft": "secondary",
+    "proposed": "info",
+    "awaiting_approval": "warning",
+    "approved": "primary",
+    "active": "success",
+    "suspended": "warning",
+    "completed": "dark",
+    "closed": "dark",
+    "rejected": "danger",
+    "cancelled": "danger",
+    "queued": "info",
+    "running": "primary",
+    "succeeded": "success",
+    "failed": "danger",
+    "expired": "secondary",
+    "open": "primary",
+    "answered": "success",
+    "overdue": "danger",
+    "announced": "secondary",
+    "committed": "primary",
+    "partially_paid": "info",
+    "paid": "success",
+    "granted": "success",
+    "refused": "danger",
+    "pending": "warning",
+}
+
+
+def tlp_css(value: str) -> str:
+    """The CSS class of a TLP value: "AMBER+STRICT" -> "tlp-AMBER-STRICT"."""
+    return "tlp-" + str(value or "CLEAR").upper().replace("+", "-").replace("_", "-")
+
+
+@register.simple_tag
+def tlp_badge(value: str) -> str:
+    """A TLP 2.0 label in FIRST's colours (coloured text on black), e.g. TLP:AMBER."""
+    label = f"TLP:{str(value or '').upper().replace('_', '+')}"
+    return format_html('<span class="badge tlp-badge {}" data-tlp="{}">{}</span>', tlp_css(value), value, label)
+
+
+@register.filter
+def tlp_class(value: str) -> str:
+    return tlp_css(value)
+
+
+@register.simple_tag
+def status_badge(value: str, label: Any) -> str:
+    """A status in its colour (the label is the translated display value)."""
+    colour = STATUS_COLOURS.get(str(value), "secondary")
+    return format_html('<span class="badge text-bg-{} status-badge" data-status="{}">{}</span>', colour, value, label)
+
+
+def _decimal(value: Any) -> Decimal | None:
+    try:
+        return Decimal(str(value))
+    except (InvalidOperation, ValueError, TypeError):
+        return None
+
+
+@register.filter
+def number(value: Any, decimals: int | str = 0) -> str:
+    """A number in the reader's locale with grouping: 3,400,000 (en) / 3 400 000 (ru)."""
+    amount = _decimal(value)
+    if amount is None:
+        return "" if value is None else str(value)
+    return number_format(amount, decimal_pos=int(decimals), use_l10n=True, force_grouping=True)
+
+
+@register.filter
+def money(value: Any, currency: str = "") -> str:
+    """An amount with its currency, in the reader's locale: 30,000,000 JPY, 3,400,000.00 USD."""
+    amount = _decimal(value)
+    if amount is None:
+        return "" if value is None else str(value)
+    code = (currency or "").upper()
+    decimals = 0 if code in ZERO_DECIMAL_CURRENCIES else 2
+    text = number_format(amount, decimal_pos=decimals, use_l10n=True, force_grouping=True)
+    return f"{text}\u00a0{code}" if code else text
