@@ -29,6 +29,7 @@ class DonorsConfig(AppConfig):
         "Coordinator": _VIEW,
         "Administrator": _VIEW,
     }
+    nav_group = _("Donors")
     nav_items = [
         (_("Donors"), "donors:donor-list", ["Donor relations", "Coordinator", "Administrator"]),
         (_("Funding"), "donors:dashboard", ["Donor relations", "Coordinator", "Administrator"]),

@@ -18,10 +18,12 @@ class IntelConfig(AppConfig):
         "Liaison officer": ["intel.add_intelrecord"],
         "Partner system": ["intel.add_intelrecord"],
     }
+    nav_group = _("Information exchange")
     nav_items = [
         (_("Inbox"), "intel:inbox", None),
         (_("Records"), "intel:record-list", None),
         (_("Search"), "intel:search", None),
+        (_("Seizure dashboard"), "intel:dashboard", None),
         (_("Centre products"), "intel:centre-products", None),
     ]
 

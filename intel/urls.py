@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import dashboard, exchange_views, views
 
 app_name = "intel"
 
@@ -10,10 +10,14 @@ urlpatterns = [
     path("mine/", views.MyRecordsView.as_view(), name="my-records"),
     path("search/", views.SearchView.as_view(), name="search"),
     path("export.csv", views.ExportView.as_view(), name="export"),
+    path("dashboard/", dashboard.SeizureDashboardView.as_view(), name="dashboard"),
     path("records/new/", views.RecordCreateView.as_view(), name="record-create"),
     path("seizures/new/", views.SeizureCreateView.as_view(), name="seizure-create"),
     path("rfis/new/", views.RFICreateView.as_view(), name="rfi-create"),
     path("records/<int:pk>/", views.RecordDetailView.as_view(), name="record-detail"),
+    path("records/<int:pk>/acknowledge/", exchange_views.acknowledge_receipt, name="acknowledge-receipt"),
+    path("records/<int:pk>/review/<str:action>/", exchange_views.review, name="record-review"),
+    path("centre-products/", exchange_views.CentreProductsView.as_view(), name="centre-products"),
     path("records/<int:pk>/edit/", views.record_edit, name="record-edit"),
     path("records/<int:pk>/share/", views.share, name="record-share"),
     path("records/<int:pk>/request-dissemination/", views.request_dissemination, name="request-dissemination"),

@@ -23,6 +23,7 @@ class MembersConfig(AppConfig):
             "members.change_apitoken",
         ],
     }
+    nav_group = _("Directory")
     nav_items = [
         # (label, url name, required role or None for everyone signed in)
         (_("States"), "members:state-list", None),

@@ -23,6 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import DetailView, ListView, TemplateView
+from django_countries import countries
 
 from caricc_portal.db_router import replica_reads
 from core.permissions import get_visible_or_404
@@ -144,6 +145,28 @@ def attach_visible_intel_records(user, seizures) -> None:
         s.visible_intel = visible.get(s.intel_record_id)
 
 
+def route_map_data(delivery: ControlledDelivery) -> dict | None:
+    """A controlled delivery's legs for the offline map (static/js/portal-map.js): each
+    state is drawn at its country's shape in the vendored boundaries, found by its ISO
+    3166 numeric code. Legs come from the prefetched `delivery.legs`."""
+    legs = list(delivery.legs.all())
+    if not legs:
+        return None
+    return {
+        "legs": [
+            {
+                "order": leg.order,
+                "from_name": str(leg.from_state.name),
+                "to_name": str(leg.to_state.name),
+                "from_numeric": countries.numeric(leg.from_state.code, padded=True),
+                "to_numeric": countries.numeric(leg.to_state.code, padded=True),
+                "handover_point": leg.handover_point,
+            }
+            for leg in legs
+        ]
+    }
+
+
 class OperationDetailView(VisibleQuerysetMixin, DetailView):
     """The operation page: participants, consents, timeline, results, and the user's actions."""
 
@@ -170,6 +193,7 @@ class OperationDetailView(VisibleQuerysetMixin, DetailView):
             result = None
         seizures = list(op.seizures.all())
         attach_visible_intel_records(user, seizures)
+        route = route_map_data(delivery) if delivery is not None else None
         totals = seizure_totals(seizures)
         actions = [
             {"transition": t, "form": TransitionForm(initial={"transition": t.name, "expected_status": op.status})}
@@ -179,6 +203,7 @@ class OperationDetailView(VisibleQuerysetMixin, DetailView):
         context.update(
             timeline=timeline,
             delivery=delivery,
+            route_map=route,
             result=result,
             seizures=seizures,
             seizure_totals=totals,
