@@ -154,7 +154,7 @@ def check_dissemination(tlp: str, shortcut: str = "") -> None:
             "TLP:RED",
             _(
                 "TLP:RED: only the states named one by one may receive this record; "
-                "the \u201call members\u201d shortcuts are not allowed."
+                'the "all members" shortcuts are not allowed.'
             ),
             field="shortcut",
         )

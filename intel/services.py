@@ -294,9 +294,11 @@ def request_dissemination(*, user, record: IntelRecord, states: Iterable[State],
 @transaction.atomic
 def decide_dissemination(*, user, request: DisseminationRequest, approve: bool) -> None:
     req = DisseminationRequest.objects.select_for_update().get(pk=request.pk)
-    handling.may_decide(user, req.record)
     if approve:
+        # Approving passes the record on: the forwarding rules (H2, TLP) name the refusal.
         handling.may_forward(user, req.record, list(req.states.all()))
+    else:
+        handling.may_decide(user, req.record)
     if req.status != DisseminationRequest.Status.PENDING:
         raise TransitionError(_("This request has already been decided."))
     req.status = DisseminationRequest.Status.APPROVED if approve else DisseminationRequest.Status.DECLINED
