@@ -3,7 +3,7 @@
 A ReportRequest is the job record (NetBox's Job, Saleor's ExportFile): the kind
 and its validated parameters, the format, the status with progress, the file in
 private storage and when it expires. The worker that builds it reads the data
-through `visible_to(requester)` only (see reports/kinds.py and reports/tasks.py).
+through `visible_to(requester)` only (see the reports/kinds/ package and reports/tasks.py).
 """
 
 from __future__ import annotations
