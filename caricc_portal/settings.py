@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "donors",
     "reports",
     "notifications",
+    "sync",
 ]
 
 MIDDLEWARE = [
@@ -328,7 +329,10 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "core.pagination.CreatedCursorPagination",
     "PAGE_SIZE": 50,
-    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_FILTER_BACKENDS": [
+        "django_filters.rest_framework.DjangoFilterBackend",
+        "core.api_filters.UpdatedSinceFilterBackend",
+    ],
     "DEFAULT_SCHEMA_CLASS": "core.api_schema.AutoSchema",
     "DEFAULT_THROTTLE_RATES": {"user": "6000/hour"},
     "EXCEPTION_HANDLER": "core.api.exception_handler",
@@ -370,6 +374,9 @@ SPECTACULAR_SETTINGS = {
         "ReportStatusEnum": "reports.choices.ReportStatus",
         "ParticipantRoleEnum": "operations.choices.ParticipantRole",
         "ParticipantRoleRequestEnum": ["participant", "transit", "observer"],
+        "ChangeKindEnum": "sync.registry.KIND_CHOICES",
+        "ChangeOpEnum": "sync.models.ChangeEvent.Op",
+        "WebhookDeliveryStatusEnum": "sync.models.WebhookDelivery.Status",
     },
 }
 

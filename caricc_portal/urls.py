@@ -16,6 +16,7 @@ import members.api.urls
 import notifications.api.urls
 import operations.api.urls
 import reports.api.urls
+import sync.api.urls
 from members import twofactor
 from members.auth_views import PortalLoginView
 
@@ -29,6 +30,7 @@ api_patterns = (
     + donors.api.urls.urlpatterns
     + reports.api.urls.urlpatterns
     + notifications.api.urls.urlpatterns
+    + sync.api.urls.urlpatterns
 )
 
 

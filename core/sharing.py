@@ -33,7 +33,7 @@ use guardian itself: `user.has_perm("app.change_x", obj)`.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.apps import apps
@@ -141,6 +141,22 @@ def state_groups(states: Iterable[StateLike] | models.QuerySet) -> models.QueryS
     return Group.objects.filter(state__in=ids)
 
 
+# Called as hook(op, model, object_ids, state_ids) after grant() ("grant") or revoke()
+# ("revoke") changed view grants, inside their transaction (e.g. the change feed of
+# the sync app writes its events there). Registered by apps at ready(); core knows none.
+share_hooks: list[Callable[[str, type[models.Model], list[int], list[int]], None]] = []
+
+
+def _run_share_hooks(op: str, model: type[models.Model], object_ids, groups: models.QuerySet) -> None:
+    if not share_hooks:
+        return
+    object_ids = list(object_ids)
+    state_ids = [sid for sid in groups.values_list("state__id", flat=True) if sid is not None]
+    if object_ids and state_ids:
+        for hook in share_hooks:
+            hook(op, model, object_ids, state_ids)
+
+
 def grant(model: type[ShareableModel], object_ids: list[int], states, actions: Iterable[str]) -> None:
     """Give the states' groups `actions` on the objects: rows in the model's direct-FK
     guardian table, written in one INSERT; existing grants are kept (guardian's
@@ -163,6 +179,8 @@ def grant(model: type[ShareableModel], object_ids: list[int], states, actions: I
         )
         if "view" in actions and model.recipient_model() is not None:
             _add_recipient_rows(model, object_ids, group_ids)
+        if "view" in actions:
+            _run_share_hooks("grant", model, object_ids, Group.objects.filter(id__in=group_ids))
 
 
 def _add_recipient_rows(model: type[ShareableModel], object_ids: list[int], group_ids: list[int]) -> None:
@@ -209,6 +227,8 @@ def revoke(model: type[ShareableModel], object_ids, states, actions: Iterable[st
         grants.delete()
         if recipients is not None and (actions is None or "view" in actions):
             recipients.objects.filter(content_object_id__in=object_ids, group__in=groups).delete()
+        if actions is None or "view" in actions:
+            _run_share_hooks("revoke", model, object_ids, groups)
 
 
 # The alias under which a list query joins the recipient table.
