@@ -179,6 +179,7 @@ class AttachmentSerializer(serializers.ModelSerializer):
     class Meta:
         model = Attachment
         fields = ["id", "filename", "content_type", "size", "sha256", "uploaded_at", "download_url"]
+        read_only_fields = fields
 
     def get_download_url(self, obj) -> str:
         request = self.context.get("request")

@@ -439,3 +439,33 @@ def test_the_admin_shows_markings_read_only():
 
     admin = site._registry[IntelRecord]
     assert {"tlp", "handling_code", "handling_note", "classification", "dissemination"} <= set(admin.readonly_fields)
+
+
+# --- the centre's own products --------------------------------------------------------------
+
+
+@pytest.mark.parametrize("author", ["coordinator", "analyst"])
+def test_the_centre_controls_its_own_products(request, author, officer_kz, kz, api_for):
+    from intel import services
+    from tests.intel.conftest import MARKINGS as BASE
+
+    staff = request.getfixturevalue(author)
+    record = services.create_record(
+        user=staff, fields={"kind": "analysis", "title": "Routes 2026", **BASE}, recipients=[kz]
+    )
+    assert record.originating_state_id is None
+    # A recipient state asks; it may not change the centre's product.
+    before = snapshot(record)
+    refused = api_for(officer_kz).patch(f"/api/v1/intel/records/{record.pk}/", {"title": "Ours"}, format="json")
+    assert refused.status_code == 403
+    assert snapshot(record) == before
+    # The centre's staff edit, re-mark and share it.
+    api = api_for(staff)
+    assert (
+        api.patch(f"/api/v1/intel/records/{record.pk}/", {"title": "Routes 2026 (rev.)"}, format="json").status_code
+        == 200
+    )
+    assert api.patch(f"/api/v1/intel/records/{record.pk}/", {"tlp": "RED"}, format="json").status_code == 200
+    assert (
+        api.post(f"/api/v1/intel/records/{record.pk}/share/", {"share_with": ["KZ"]}, format="json").status_code == 200
+    )
