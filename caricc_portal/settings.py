@@ -342,6 +342,8 @@ REST_FRAMEWORK = {
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
 API_TOKEN_LIFETIME_DAYS = env.int("API_TOKEN_LIFETIME_DAYS", default=90)
+# Seconds the answer "who is this API token" is cached (members.authentication); 0: never.
+API_TOKEN_CACHE_SECONDS = env.int("API_TOKEN_CACHE_SECONDS", default=5)
 SPECTACULAR_SETTINGS = {
     "TITLE": "CARICC Portal API",
     "DESCRIPTION": "Information exchange, joint operations and donor tracking for the CARICC "

@@ -49,7 +49,11 @@ class MembersConfig(AppConfig):
 
     def ready(self) -> None:
         from . import schema  # noqa: F401 - registers the token's OpenAPI extension
+        from .authentication import connect_signals
         from .roles import sync_roles
+
+        # A user change drops the cached answers of the user's API tokens.
+        connect_signals()
 
         # After every migrate (and test database flush), align role groups.
         post_migrate.connect(sync_roles, dispatch_uid="members.sync_roles")

@@ -303,8 +303,11 @@ class APIToken(models.Model):
         return cls.objects.active().select_related("user", "user__state").filter(key_hash=_hash_key(raw)).first()
 
     def revoke(self) -> None:
+        from .authentication import forget_token
+
         self.revoked_at = timezone.now()
         self.save(update_fields=["revoked_at"])
+        forget_token(self)  # the authentication cache must not honour it a moment longer
 
     @property
     def is_active(self) -> bool:
