@@ -18,6 +18,7 @@ against the first.
 from __future__ import annotations
 
 import base64
+import os
 import platform
 import statistics
 import time
@@ -32,10 +33,13 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from core.sharing import permission_id, user_group_ids
+from intel import benchmarks
 from intel.models import IntelRecord, IntelRecordGroupObjectPermission
 from members.models import APIToken, State, User
 from members.roles import Role
 
+# The server the bench starts signs its sessions with this key (the bench's own sessions too).
+SECRET = benchmarks.new_secret()
 STATE_COUNT = 30
 PREFIX = "BENCH-"
 # Per mille of the other states' records each state receives. State 0 ends up
@@ -75,6 +79,10 @@ class Command(BaseCommand):
         parser.add_argument("--records", type=int, default=1_000_000)
         parser.add_argument("--repeat", type=int, default=40, help="timed requests per figure")
         parser.add_argument("--reseed", action="store_true", help="drop the bench records and seed again")
+        parser.add_argument("--no-http", action="store_true", help="skip the gunicorn measures")
+        parser.add_argument("--clients", type=int, default=4, help="concurrent clients of the throughput measure")
+        parser.add_argument("--seconds", type=float, default=30.0, help="duration of each throughput measure")
+        parser.add_argument("--details", action="store_true", help="also the per-state detail tables (floor, ORM)")
 
     def handle(self, *args, records: int, repeat: int, reseed: bool, **options):
         if connection.vendor != "postgresql":
@@ -90,9 +98,50 @@ class Command(BaseCommand):
             f"grants: {IntelRecordGroupObjectPermission.objects.count():,} · repeat: {repeat}",
             "",
         ]
-        for idx in (1, 0):
-            out += self.measure(users[idx], states[idx], repeat, records)
+        view = permission_id(IntelRecord, "view")
+        sparse = benchmarks.seed_sparse_states(PREFIX, view, self.stderr)
+        personas = self.personas(sparse, states, users, records)
+        load = os.getloadavg()
+        out.insert(2, f"Load average when the measures started: {load[0]:.1f} / {load[1]:.1f} / {load[2]:.1f}")
         self.stdout.write("\n".join(out))
+        out = []
+        dense = next(p for p in personas if p.user == users[1])
+        centre = next(p for p in personas if p.label == "coordinator")
+        out += benchmarks.in_process_section(personas, dense, repeat)
+        self.stdout.write("\n".join(out))
+        if not options["no_http"]:
+            out = benchmarks.http_section(
+                personas, dense, centre, states[2], SECRET, repeat, options["clients"], options["seconds"]
+            )
+            self.stdout.write("\n".join(out))
+        if options["details"]:
+            out = []
+            for idx in (1, 0):
+                out += self.measure(users[idx], states[idx], repeat, records)
+            self.stdout.write("\n".join(out))
+
+    def personas(self, sparse, states, users, total: int) -> list[benchmarks.Persona]:
+        """0.01%, 0.1%, 1%, 8% and 40% visibility, a coordinator, and KZ when bench_reports
+        seeded it (its own records many, none received: the inbox that used to walk everything)."""
+        out = []
+        chosen = [(s, benchmarks.officer_of(s)) for s in sparse] + [(states[1], users[1]), (states[0], users[0])]
+        kz = State.objects.filter(code="KZ").first()
+        if kz is not None and IntelRecord.objects.filter(originating_state=kz).exists():
+            chosen.append((kz, benchmarks.officer_of(kz)))
+        for state, user in chosen:
+            seen = IntelRecord.objects.visible_to(user).count()
+            label = f"{100 * seen / total:.2g}% ({state.code})"
+            if state.code == "KZ":
+                inbox = IntelRecord.objects.visible_to(user).from_other_states(user).count()
+                label = f"KZ: sees {seen:,} (its own), inbox {inbox:,}"
+            out.append(
+                benchmarks.Persona(
+                    label, user, token=benchmarks.partner_token(state), session=benchmarks.session_key(user, SECRET)
+                )
+            )
+        centre = benchmarks.coordinator()
+        out.append(benchmarks.Persona("coordinator", centre, session=benchmarks.session_key(centre, SECRET)))
+        return out
 
     # --- data ------------------------------------------------------------------
 
