@@ -189,6 +189,8 @@ class RecordListView(PageSizeMixin, VisibleQuerysetMixin, ListView):
                 "archived": r.status == "archived",
                 "state": r.originating_state.code,
                 "tlp": tlps.get(r.tlp, r.tlp),
+                # H1-H3 travel with the record wherever it is shown (issue 10).
+                "handling_notice": handling_notice(r.handling_code, r.handling_note),
                 "evaluation": r.evaluation_code,
                 "created": date_format(timezone.localtime(r.created_at), "SHORT_DATETIME_FORMAT"),
                 "is_read": getattr(r, "is_read", True),

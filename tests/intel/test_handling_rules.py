@@ -425,9 +425,10 @@ def test_h1_carries_its_caveat_on_the_page_in_the_api_and_in_the_export(
     assert caveat in export
 
 
-def test_h3_conditions_are_shown_with_the_record(officer_kz, uz, make_record, client_for, api_for):
+def test_h3_conditions_are_shown_with_the_record(officer_kz, officer_uz, uz, make_record, client_for, api_for):
     record = make_record(officer_kz, recipients=[uz], handling_code="H3", handling_note="Task force Alpha only")
     assert "Task force Alpha only" in client_for(officer_kz).get(record.get_absolute_url()).content.decode()
+    assert "Task force Alpha only" in client_for(officer_uz).get(reverse("intel:inbox")).content.decode()
     assert (
         "Task force Alpha only"
         in api_for(officer_kz).get(f"/api/v1/intel/records/{record.pk}/").json()["handling_notice"]
