@@ -130,7 +130,8 @@ class RecordListSerializer(serializers.ModelSerializer):
     def as_row(self, obj) -> dict:
         """A model instance as the dict a `.values(*LIST_COLUMNS)` row would be."""
         row = {name: getattr(obj, name) for name in self.LIST_COLUMNS if "__" not in name}
-        row["originating_state__code"] = obj.originating_state.code
+        # None for the centre's own products (no originating state).
+        row["originating_state__code"] = obj.originating_state.code if obj.originating_state_id else None
         return row
 
 

@@ -88,3 +88,15 @@ def test_only_the_originator_extends_or_archives(make_record, officer_kz, office
     assert client_for(officer_kz).post(f"/intel/records/{record.pk}/review/archive/").status_code == 302
     record.refresh_from_db()
     assert record.status == "archived"
+
+
+def test_a_centre_product_reads_in_the_api_list_detail_and_csv(analyst, officer_uz, uz, api_for, client_for):
+    record = services.create_record(
+        user=analyst, fields={"title": "Alert: new route", "kind": "alert", **MARKINGS}, recipients=[uz]
+    )
+    api = api_for(officer_uz)
+    assert api.get(f"/api/v1/intel/records/{record.pk}/").status_code == 200
+    assert record.reference in str(api.get("/api/v1/intel/records/").json())
+    response = client_for(analyst).get("/intel/export.csv")
+    csv = b"".join(response.streaming_content).decode()
+    assert record.reference in csv and "CARICC" in csv
