@@ -133,6 +133,14 @@ class Replica:
             print((self.root / "log").read_text()[-3000:])
             raise
 
+    error: BaseException | None = None
+
+    def start_in_thread(self) -> None:
+        try:
+            self.start()
+        except BaseException as exc:  # re-raised by the fixture after join()
+            self.error = exc
+
     def sql(self, query: str, database: str = "postgres") -> str:
         return psql(query, database=database, port=self.port)
 
@@ -249,6 +257,9 @@ def cluster():
         "PYTHONUNBUFFERED": "1",
     }
     started = time.monotonic()
+    # `timeout` (CI) sends SIGTERM: turn it into an exception so the finally below
+    # still stops every process, the replica and the database.
+    previous_sigterm = signal.signal(signal.SIGTERM, _raise_on_sigterm)
 
     def phase(what: str) -> None:
         print(f"[cluster] {time.monotonic() - started:6.1f} s  {what}", flush=True)
@@ -257,14 +268,19 @@ def cluster():
         ensure_replication_access()
         psql(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
         flush_redis(redis_db)
-        # The replica first: the portal's schema and data then reach it by streaming.
-        replica.start()
-        phase(f"streaming replica on :{replica.port} (pg_basebackup -R)")
+        # The replica is copied while the portal migrates: the schema and the seed then
+        # reach it by streaming.
         psql(f'CREATE DATABASE "{database}"')
+        copying = threading.Thread(target=replica.start_in_thread, daemon=True)
+        copying.start()
         subprocess.run(
             [sys.executable, *command_of(services["migrate"])[1:]], cwd=ROOT, env=env, check=True, capture_output=True
         )
         phase("migrated")
+        copying.join()
+        if replica.error:
+            raise replica.error
+        phase(f"streaming replica on :{replica.port} (pg_basebackup -R)")
         cluster = Cluster(tmp, database, env, procs, replica, {}, "", tmp / "certs" / "tls.crt")
         cluster.seed = cluster.manage(SEED)
         phase(f"seeded {REPORT_ROWS} seizure items")
@@ -303,6 +319,7 @@ def cluster():
         phase("nodes A and B, the balancer and the workers answer")
         yield cluster
     finally:
+        signal.signal(signal.SIGTERM, previous_sigterm)
         procs.stop_all()
         replica.stop()
         shutil.rmtree(replica.root, ignore_errors=True)
@@ -312,6 +329,10 @@ def cluster():
             print(f"cluster logs kept in {tmp}")
         else:
             shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _raise_on_sigterm(signum, frame):
+    raise SystemExit(128 + signum)
 
 
 def _ok(url: str, verify: str | bool = True) -> bool:
