@@ -59,7 +59,7 @@ class SessionLifetimeMiddleware:
 
 
 # Paths a signed-in but not yet verified user may still reach.
-_OPEN_PREFIXES = ("/accounts/", "/static/", "/i18n/", "/healthz", "/favicon.ico")
+_OPEN_PREFIXES = ("/accounts/", "/static/", "/i18n/", "/healthz", "/readyz", "/favicon.ico")
 
 
 class Require2FAMiddleware:

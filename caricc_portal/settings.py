@@ -71,6 +71,10 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "caricc_portal.middleware.RequestIdMiddleware",
+    # A NUL byte or control character in the path: 400 before any routing or query.
+    "core.request_guards.PathGuardMiddleware",
+    # Cache-Control: no-store on every signed-in, API and download response.
+    "core.request_guards.NoStoreMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -187,6 +191,9 @@ GUARDIAN_RAISE_403 = False
 # Two-factor: on in production, off in the demo (docs/ARCHITECTURE.md).
 REQUIRE_2FA = env.bool("REQUIRE_2FA", default=False)
 OTP_TOTP_ISSUER = "CARICC Portal"
+# The admin never shows a user's TOTP secret or its QR code (its config views then
+# answer 403 instead of reading the device unchecked).
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 # Lockout after repeated failures (django-axes): the account, not the address, is locked.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
@@ -350,6 +357,8 @@ SPECTACULAR_SETTINGS = {
     "member states. Authenticate with `Authorization: Token <key>`.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # The schema and its docs map the API: signed-in users and tokens only.
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",

@@ -21,7 +21,7 @@ from members import twofactor
 from members.auth_views import PortalLoginView
 
 from .metrics import metrics_view
-from .views import HomeView, healthz
+from .views import HomeView, StatusView, healthz, readyz
 
 api_patterns = (
     members.api.urls.urlpatterns
@@ -47,6 +47,8 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     # Prometheus: staff, METRICS_ALLOWED_IPS or the bearer METRICS_TOKEN (caricc_portal.metrics).
     path("metrics", metrics_view, name="metrics"),
+    path("readyz", readyz, name="readyz"),
+    path("status/", StatusView.as_view(), name="status"),
     path("accounts/login/", PortalLoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(
@@ -71,3 +73,9 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),
     path("api/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="api-redoc"),
 ]
+
+# JSON under /api/, Django's pages elsewhere (core.errors).
+handler400 = "core.errors.bad_request"
+handler403 = "core.errors.permission_denied"
+handler404 = "core.errors.page_not_found"
+handler500 = "core.errors.server_error"

@@ -5,10 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth.mixins import LoginRequiredMixin
-from django.db import connection
+from django.contrib.auth.mixins import LoginRequiredMixin, UserPassesTestMixin
+from django.core.exceptions import PermissionDenied
 from django.http import JsonResponse
 from django.views.generic import TemplateView
+
+from . import health
 
 
 class HomeView(LoginRequiredMixin, TemplateView):
@@ -30,35 +32,62 @@ class HomeView(LoginRequiredMixin, TemplateView):
         return context
 
 
+def _is_staff(request) -> bool:
+    # No session cookie, no query: an anonymous probe never touches the database.
+    return request.user.is_authenticated and request.user.is_staff
+
+
 def healthz(request):
-    """Database, broker and worker status, for load balancers and operators."""
-    from caricc_portal.celery import app
+    """Liveness: this process answers. No database, no broker, no network (caricc_portal.health).
 
-    status: dict[str, Any] = {}
-    healthy = True
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-        status["database"] = "ok"
-    except Exception as exc:
-        status["database"] = f"error: {exc.__class__.__name__}"
-        healthy = False
+    Anonymous callers (load balancers, strangers) read only {"status": "ok"};
+    staff also see the process's own details.
+    """
+    if _is_staff(request):
+        return JsonResponse(health.liveness())
+    return JsonResponse({"status": "ok"})
 
-    if not settings.CELERY_BROKER_URL:
-        status["broker"] = "eager (in-process)"
-        status["worker"] = "eager (in-process)"
-    else:
-        try:
-            with app.connection_for_write() as conn:
-                conn.ensure_connection(max_retries=1, timeout=2)
-            status["broker"] = "ok"
-        except Exception as exc:
-            status["broker"] = f"error: {exc.__class__.__name__}"
-            healthy = False
-        try:
-            replies = app.control.ping(timeout=1.0) if status["broker"] == "ok" else []
-            status["worker"] = f"ok ({len(replies)})" if replies else "none responding"
-        except Exception as exc:
-            status["worker"] = f"error: {exc.__class__.__name__}"
-    status["status"] = "ok" if healthy else "error"
-    return JsonResponse(status, status=200 if healthy else 503)
+
+def readyz(request):
+    """Readiness: database and broker, bounded; 503 when either fails. Details for staff only."""
+    ready, checks = health.readiness()
+    body: dict[str, Any] = {"status": "ok" if ready else "fail"}
+    if _is_staff(request):
+        body["checks"] = checks
+    return JsonResponse(body, status=200 if ready else 503)
+
+
+class StatusView(LoginRequiredMixin, UserPassesTestMixin, TemplateView):
+    """Staff page: readiness, workers (ping and active tasks) and queue lengths.
+
+    Asking the workers takes up to a second: that is why it lives here and not in
+    any probe.
+    """
+
+    template_name = "status.html"
+
+    def test_func(self) -> bool:
+        return self.request.user.is_staff
+
+    def handle_no_permission(self):
+        # Signed in but not staff: 403. Anonymous: to the sign-in page.
+        if self.request.user.is_authenticated:
+            raise PermissionDenied
+        return super().handle_no_permission()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        ready, checks = health.readiness()
+        context.update(ready=ready, checks=checks, process=health.liveness())
+        broker_url = settings.CELERY_BROKER_URL
+        context["broker_configured"] = bool(broker_url)
+        if broker_url:
+            try:
+                context["workers"] = health.worker_status()["workers"]
+            except Exception as exc:  # the page reports a broker fault instead of failing
+                context["workers_error"] = exc.__class__.__name__
+            try:
+                context["queues"] = health.queue_lengths(broker_url, list(settings.CELERY_QUEUE_NAMES))
+            except Exception as exc:
+                context["queues_error"] = exc.__class__.__name__
+        return context

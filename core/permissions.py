@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
-from django.db import models
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import DataError, models
 from django.forms import ModelChoiceField, ModelMultipleChoiceField
 from django.http import Http404
 from django.utils.translation import gettext as _
@@ -51,11 +51,15 @@ def assert_in_scope(user: Any, *objs: models.Model) -> None:
         raise PermissionDenied(_("The object would fall outside your scope; nothing was saved."))
 
 
-def get_visible_or_404(model: type[models.Model], user: Any, action: str = "view", **lookup: Any) -> Any:
-    """Fetch one object through visible_to(), or raise Http404 (no existence leak)."""
+def get_visible_or_404(model: Any, user: Any, action: str = "view", **lookup: Any) -> Any:
+    """Fetch one object through visible_to(), or raise Http404 (no existence leak).
+
+    A lookup value the column cannot hold (text in an id, a number beyond bigint)
+    is a page that does not exist, not a server error.
+    """
     try:
         return model._default_manager.visible_to(user, action).get(**lookup)
-    except model.DoesNotExist as exc:
+    except (model.DoesNotExist, ValueError, TypeError, OverflowError, ValidationError, DataError) as exc:
         raise Http404 from exc
 
 

@@ -1,7 +1,8 @@
 """Admin for donor data: nothing is ever deleted here (records are archived)."""
 
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
+
+from core.admin import SimpleHistoryAdmin
 
 from .models import (
     Agreement,

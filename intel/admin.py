@@ -6,7 +6,8 @@ them, through the portal's handling rules (intel.handling), never behind them.
 
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
-from simple_history.admin import SimpleHistoryAdmin
+
+from core.admin import SimpleHistoryAdmin
 
 from .models import (
     AccessLog,

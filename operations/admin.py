@@ -7,7 +7,8 @@ so `status` is read-only here.
 from django.contrib import admin
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from simple_history.admin import SimpleHistoryAdmin
+
+from core.admin import SimpleHistoryAdmin
 
 from .models import JointOperation, Participation, ResultSeizure, TransitionLog
 

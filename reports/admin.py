@@ -1,7 +1,8 @@
 """Admin: report requests are read-only there (the worker writes them) and never deleted."""
 
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
+
+from core.admin import SimpleHistoryAdmin
 
 from .models import ReportRequest
 

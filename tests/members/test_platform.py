@@ -9,13 +9,11 @@ from members.models import State, User
 from members.roles import Role
 
 
-def test_healthz_reports_the_database_and_the_task_mode(client, db):
-    response = client.get("/healthz")
-    assert response.status_code == 200
-    body = response.json()
-    assert body["database"] == "ok"
-    assert body["status"] == "ok"
-    assert "broker" in body and "worker" in body
+def test_healthz_and_readyz_tell_a_stranger_only_ok(client, db):
+    # Liveness and readiness in depth: tests/security/test_health.py.
+    assert client.get("/healthz").json() == {"status": "ok"}
+    assert client.get("/readyz").json()["status"] in ("ok", "fail")
+    assert "checks" not in client.get("/readyz").json()
 
 
 def test_seed_demo_is_idempotent_and_creates_the_documented_logins(db):
