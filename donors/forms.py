@@ -9,6 +9,7 @@ from django.forms import BaseInlineFormSet, inlineformset_factory
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core import uploads
 from core.forms import BootstrapFormMixin, OneTimeTokenMixin
 
 from .choices import Closure
@@ -155,12 +156,13 @@ class AttachmentForm(BootstrapFormMixin, forms.ModelForm):
         fields = ["name", "file"]
 
     def clean_file(self):
-        from django.conf import settings
-
+        # The portal's one upload policy: real type, size limit, SHA-256 (core.uploads).
         upload = self.cleaned_data["file"]
-        limit = getattr(settings, "ATTACHMENT_MAX_BYTES", 20 * 1024 * 1024)
-        if upload.size > limit:
-            raise forms.ValidationError(_("The file is larger than %(mb)s MB."), params={"mb": limit // 1024 // 1024})
+        checked = uploads.check_upload(upload)
+        self.instance.filename = checked.filename
+        self.instance.content_type = checked.content_type
+        self.instance.size = checked.size
+        self.instance.sha256 = checked.sha256
         return upload
 
 

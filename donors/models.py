@@ -27,6 +27,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from core.storage import private_storage
+from core.uploads import random_path
 from core.visibility import VisibleQuerySet, can_see_anything, holds_model_permission
 
 from .choices import (
@@ -503,7 +504,8 @@ class Agreement(models.Model):
 
 
 def attachment_path(instance: AgreementAttachment, filename: str) -> str:
-    return f"donors/agreements/{instance.agreement_id}/{filename}"
+    # A random name (core.uploads): the original file name is kept in the row only.
+    return random_path("donors/agreements")
 
 
 class AgreementAttachment(models.Model):
@@ -514,8 +516,13 @@ class AgreementAttachment(models.Model):
     agreement = models.ForeignKey(
         Agreement, on_delete=models.PROTECT, related_name="attachments", verbose_name=_("agreement")
     )
-    file = models.FileField(_("file"), upload_to=attachment_path, storage=private_storage)
+    file = models.FileField(_("file"), upload_to=attachment_path, max_length=255, storage=private_storage)
     name = models.CharField(_("name"), max_length=200)
+    # Set by the upload policy (core.uploads.check_upload); blank on files stored before it.
+    filename = models.CharField(_("file name"), max_length=255, blank=True, editable=False)
+    content_type = models.CharField(_("content type"), max_length=100, blank=True, editable=False)
+    size = models.PositiveBigIntegerField(_("size (bytes)"), null=True, editable=False)
+    sha256 = models.CharField(_("SHA-256"), max_length=64, blank=True, editable=False)
     uploaded_at = models.DateTimeField(_("uploaded at"), default=timezone.now)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+", verbose_name=_("uploaded by")

@@ -16,7 +16,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import DecimalField, OuterRef, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
-from django.http import FileResponse, Http404, HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -24,6 +24,7 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import CreateView, DetailView, FormView, ListView, TemplateView, UpdateView
 
+from core import uploads
 from core.exports import csv_response, xlsx_response
 from core.permissions import get_visible_or_404
 from core.views import PageSizeMixin, RestrictedFormMixin, VisibleQuerysetMixin, claim_submission, remember_result
@@ -431,8 +432,13 @@ class AttachmentDownloadView(DonorsAccessMixin, View):
 
     def get(self, request, pk):
         attachment = get_visible_or_404(AgreementAttachment, request.user, pk=pk)
-        return FileResponse(
-            attachment.file.open("rb"), as_attachment=True, filename=attachment.file.name.rsplit("/")[-1]
+        return uploads.serve_attachment(
+            request,
+            attachment.file,
+            filename=attachment.filename or attachment.file.name.rsplit("/")[-1],
+            content_type=attachment.content_type,
+            sha256=attachment.sha256,
+            what=f"donors.agreementattachment:{attachment.pk}",
         )
 
 

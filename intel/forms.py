@@ -6,6 +6,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core import uploads
 from core.forms import BootstrapFormMixin, OneTimeTokenMixin
 from core.validators import validate_country_codes
 from members.models import Agency, State
@@ -56,10 +57,7 @@ class RecordForm(OneTimeTokenMixin, BootstrapFormMixin, forms.ModelForm):
     def clean_attachment(self):
         upload = self.cleaned_data.get("attachment")
         if upload:
-            try:
-                services.validate_upload(upload)
-            except forms.ValidationError as exc:
-                raise forms.ValidationError(exc.message_dict.get("file", exc.messages)) from exc
+            uploads.check_upload(upload)
         return upload
 
     def clean(self):

@@ -6,20 +6,17 @@ inside one transaction, so a failure leaves nothing half-written.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterable
 from datetime import timedelta
 from typing import Any
 
-import puremagic
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Count, Exists, OuterRef, Q
-from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core import uploads
 from members.models import Notice, State
 
 from . import handling
@@ -532,81 +529,20 @@ def request_access(*, user, record: IntelRecord, identifier: Identifier, state: 
 
 # --- attachments ------------------------------------------------------------------------
 
-ALLOWED_TYPES: dict[str, str] = {
-    # extension detected from the content -> content type stored and served
-    ".pdf": "application/pdf",
-    ".png": "image/png",
-    ".jpg": "image/jpeg",
-    ".jpeg": "image/jpeg",
-    ".gif": "image/gif",
-    ".tif": "image/tiff",
-    ".tiff": "image/tiff",
-    ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    ".zip": "application/zip",
-}
-
-
-def max_attachment_bytes() -> int:
-    return int(getattr(settings, "ATTACHMENT_MAX_BYTES", 20 * 1024 * 1024))
-
-
-def sniff_content_type(head: bytes) -> str | None:
-    """The allowed content type the bytes really are, or None (never trust the name)."""
-    try:
-        matches = puremagic.magic_string(head)
-    except (puremagic.PureError, ValueError):
-        return None
-    for match in matches:
-        ext = (match.extension or "").lower()
-        if ext in ALLOWED_TYPES:
-            # A .docx/.xlsx is a zip: puremagic reports the Office type when it can.
-            return ALLOWED_TYPES[ext]
-    return None
-
-
-def validate_upload(upload) -> str:
-    """Check size and real type of an uploaded file; return its content type."""
-    limit = max_attachment_bytes()
-    if upload.size > limit:
-        raise ValidationError(
-            {
-                "file": _("The file is %(size)s; the limit is %(limit)s.")
-                % {"size": filesizeformat(upload.size), "limit": filesizeformat(limit)}
-            }
-        )
-    if upload.size == 0:
-        raise ValidationError({"file": _("The file is empty.")})
-    upload.seek(0)
-    head = upload.read(8192)
-    upload.seek(0)
-    content_type = sniff_content_type(head)
-    if content_type is None:
-        raise ValidationError(
-            {
-                "file": _(
-                    "This type of file is not accepted (allowed: PDF, images, Word, Excel, ZIP); "
-                    "the content was checked, not the name."
-                )
-            }
-        )
-    return content_type
-
-
 @transaction.atomic
 def add_attachment(*, user, record: IntelRecord, upload) -> Attachment:
+    """Attach a file under the portal's upload policy (core.uploads)."""
     handling.may_edit(user, record)
-    content_type = validate_upload(upload)
-    digest = hashlib.sha256()
-    for chunk in upload.chunks():
-        digest.update(chunk)
-    upload.seek(0)
+    try:
+        checked = uploads.check_upload(upload)
+    except ValidationError as exc:
+        raise ValidationError({"file": exc.messages}) from exc
     return Attachment.objects.create(
         record=record,
         file=upload,
-        filename=(upload.name or "file")[:255],
-        content_type=content_type,
-        size=upload.size,
-        sha256=digest.hexdigest(),
+        filename=checked.filename,
+        content_type=checked.content_type,
+        size=checked.size,
+        sha256=checked.sha256,
         uploaded_by=user,
     )

@@ -18,7 +18,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
-from django.http import FileResponse, Http404, HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
@@ -29,6 +29,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.generic import DetailView, FormView, ListView
 
+from core import uploads
 from core.exports import csv_response
 from core.permissions import get_visible_or_404
 from core.views import PageSizeMixin, VisibleQuerysetMixin, claim_submission, remember_result
@@ -700,14 +701,14 @@ def download_attachment(request, pk: int, attachment_id: int):
     record = get_visible_or_404(IntelRecord, request.user, pk=pk)
     attachment = get_object_or_404(record.attachments, pk=attachment_id)
     AccessLog.record_access(request, record, AccessLog.Action.DOWNLOAD, detail=attachment.filename)
-    response = FileResponse(
-        attachment.file.open("rb"),
-        as_attachment=True,
+    return uploads.serve_attachment(
+        request,
+        attachment.file,
         filename=attachment.filename,
         content_type=attachment.content_type,
+        sha256=attachment.sha256,
+        what=f"intel.attachment:{attachment.pk}",
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
 
 
 @login_required

@@ -11,7 +11,7 @@ import json
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions, mixins, permissions, status, viewsets
@@ -20,6 +20,7 @@ from rest_framework.parsers import MultiPartParser
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
+from core import uploads
 from core.api import Conflict, VisibleViewSetMixin
 from core.idempotency import IdempotentRequest
 from core.pagination import AccessedAtCursorPagination, CreatedCursorPagination
@@ -246,11 +247,14 @@ class IntelRecordViewSet(mixins.CreateModelMixin, mixins.ListModelMixin, mixins.
         if att is None:
             raise Http404
         AccessLog.record_access(request, record, AccessLog.Action.DOWNLOAD, detail=att.filename)
-        response = FileResponse(
-            att.file.open("rb"), content_type=att.content_type, as_attachment=True, filename=att.filename
+        return uploads.serve_attachment(
+            request,
+            att.file,
+            filename=att.filename,
+            content_type=att.content_type,
+            sha256=att.sha256,
+            what=f"intel.attachment:{att.pk}",
         )
-        response["X-Content-Type-Options"] = "nosniff"
-        return response
 
     @extend_schema(
         request={
