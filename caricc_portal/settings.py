@@ -198,9 +198,11 @@ OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 # Lockout after repeated failures (django-axes): the account, not the address, is locked.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=0.5)  # hours
-# The account is locked after N failures from anywhere, and an address after N
-# failures across accounts (password spraying).
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+# Failures count per username AND address together: one person's mistakes lock
+# that username at that address only, never a whole office behind one NAT address
+# (nor a username everywhere, which anyone could do to anyone). Spraying across
+# usernames is slowed by the API throttles and the reverse proxy's rate limit.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_CLIENT_IP_CALLABLE = "core.net.client_ip"
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
@@ -341,7 +343,13 @@ REST_FRAMEWORK = {
         "core.api_filters.UpdatedSinceFilterBackend",
     ],
     "DEFAULT_SCHEMA_CLASS": "core.api_schema.AutoSchema",
-    "DEFAULT_THROTTLE_RATES": {"user": "6000/hour"},
+    # Per account (session or token) and per API token; read at request time
+    # (core.throttling). 429 with Retry-After beyond.
+    "DEFAULT_THROTTLE_CLASSES": ["core.throttling.UserRateThrottle", "core.throttling.TokenRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {
+        "user": env.str("API_THROTTLE_RATE_USER", default="6000/hour"),
+        "token": env.str("API_THROTTLE_RATE_TOKEN", default="6000/hour"),
+    },
     "EXCEPTION_HANDLER": "core.api.exception_handler",
     # Partners send JSON; only the upload actions add MultiPartParser (issue 16), so the
     # schema declares application/json request bodies only.
