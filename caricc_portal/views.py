@@ -28,6 +28,8 @@ class HomeView(LoginRequiredMixin, TemplateView):
             if provider is not None:
                 panels.extend(provider(self.request))
         context["panels"] = panels
+        # "Waiting for me" (notifications' panels marked waiting) shown first, in their own row.
+        context["waiting_panels"] = [p for p in panels if p.get("waiting")]
         context["roles"] = sorted(self.request.user.role_names)
         return context
 

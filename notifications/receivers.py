@@ -82,8 +82,7 @@ def operation_transitioned(sender, log, **kwargs) -> None:
     """Consents asked of the states, approval asked of the coordinators, news for participants."""
     op = log.operation
     if log.transition in ("propose", "consent_lifted"):
-        owing = op.participations.exclude(role="lead").exclude(role="observer").exclude(consent="granted")
-        notify(Event.CONSENT_NEEDED, op, officers_of(owing.values_list("state_id", flat=True)), exclude=log.by)
+        consents_reset(sender, log.operation, by=log.by)
     elif log.transition == "request_approval":
         notify(Event.APPROVAL_NEEDED, op, holders_of(Role.COORDINATOR), exclude=log.by)
     elif log.transition in STATUS_TRANSITIONS or log.transition == "return_to_draft":
@@ -94,6 +93,12 @@ def operation_transitioned(sender, log, **kwargs) -> None:
             detail=log.to_status,
             exclude=log.by,
         )
+
+
+def consents_reset(sender, operation, by=None, **kwargs) -> None:
+    """Every non-lead, non-observer state whose consent is not granted is asked for it."""
+    owing = operation.participations.exclude(role="lead").exclude(role="observer").exclude(consent="granted")
+    notify(Event.CONSENT_NEEDED, operation, officers_of(owing.values_list("state_id", flat=True)), exclude=by)
 
 
 # --- donors and reports -------------------------------------------------------------------
@@ -143,5 +148,6 @@ def connect() -> None:
     operations.signals.operation_transitioned.connect(
         operation_transitioned, dispatch_uid="notifications.operation_transitioned"
     )
+    operations.signals.consents_reset.connect(consents_reset, dispatch_uid="notifications.consents_reset")
     donors.signals.reminder_sent.connect(reminder_sent, dispatch_uid="notifications.reminder_sent")
     reports.signals.report_finished.connect(report_finished, dispatch_uid="notifications.report_finished")

@@ -7,3 +7,7 @@ from django.dispatch import Signal
 # operation, transition name, from_status, to_status, by). Not sent while demo
 # data is loaded (workflow.notifications_suppressed).
 operation_transitioned = Signal()
+
+# Sent when a material change of a proposed operation puts every consent back to
+# pending (no status transition). Arguments: operation, by.
+consents_reset = Signal()

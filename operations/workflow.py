@@ -30,7 +30,7 @@ from members.roles import is_state_officer
 
 from .choices import Consent, ParticipantRole, Status
 from .models import NEGOTIATION_STATUSES, ConsentLog, JointOperation, Participation, TransitionLog
-from .signals import operation_transitioned
+from .signals import consents_reset, operation_transitioned
 
 LEAD = "lead"
 COORDINATOR = "coordinator"
@@ -503,3 +503,6 @@ def record_material_change(op: JointOperation, user: Any) -> None:
     op.reset_consents()
     if op.status == Status.AWAITING_APPROVAL:
         _apply(op, TRANSITIONS["consent_lifted"], user, _("Material change: every consent is pending again."))
+    elif op.status == Status.PROPOSED and _notifications_on.get():
+        # No transition here, yet every state owes its consent again.
+        consents_reset.send(sender=JointOperation, operation=op, by=user)

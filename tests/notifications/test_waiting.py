@@ -57,3 +57,18 @@ def test_counts_are_capped(make_record, officer_kz, officer_uz, uz, client_for):
     finally:
         waiting.CAP = old
     assert timezone.now()
+
+
+def test_the_home_page_shows_waiting_for_me_first(officer_kz, officer_uz, uz, client_for):
+    services.create_rfi(
+        user=officer_kz,
+        fields={"title": "Q", **MARKINGS},
+        addressees=[uz],
+        purpose="p",
+        legal_basis="l",
+        questions=["q"],
+    )
+    page = client_for(officer_uz).get("/").content.decode()
+    assert 'data-testid="waiting-for-me"' in page
+    assert page.index("Requests to answer") > page.index('data-testid="waiting-for-me"')
+    assert page.count("Requests to answer") == 1

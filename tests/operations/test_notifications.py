@@ -90,3 +90,12 @@ def test_a_notification_about_an_operation_is_read_through_its_visibility(
     # Uzbekistan leaves the operation: the notification goes with its visibility.
     operation.unshare([uz])
     assert not Notification.objects.readable_by(officer_uz).filter(pk=n.pk).exists()
+
+
+def test_a_material_change_asks_for_consent_again(operation, officer_kz, officer_uz):
+    from operations.services import update_operation
+
+    fire(operation, "propose", officer_kz)
+    update_operation(operation, officer_kz, {"objective": "Follow the consignment to Moscow instead."})
+    assert Notification.objects.filter(event=Event.CONSENT_NEEDED, user=officer_uz).count() == 2
+    assert not Notification.objects.filter(event=Event.CONSENT_NEEDED, user=officer_kz).exists()
