@@ -48,7 +48,22 @@ def enqueue_for_event(event: ChangeEvent) -> None:
     subs = WebhookSubscription.objects.filter(is_active=True).select_related("user")
     if event.state_id is not None:
         subs = subs.filter(user__state_id=event.state_id)
-    deliveries = [WebhookDelivery(subscription=s, event=event) for s in subs if s.wants(event.kind)]
+    subs = [s for s in subs if s.wants(event.kind)]
+    if not subs:
+        return
+    # One write often saves an object twice and shares it: a subscription still waiting
+    # to be told about this object (same change kind) needs no second message.
+    waiting = set(
+        WebhookDelivery.objects.filter(
+            subscription__in=subs,
+            status=WebhookDelivery.Status.PENDING,
+            attempts=0,
+            event__kind=event.kind,
+            event__object_id=event.object_id,
+            event__op=event.op,
+        ).values_list("subscription_id", flat=True)
+    )
+    deliveries = [WebhookDelivery(subscription=s, event=event) for s in subs if s.pk not in waiting]
     if not deliveries:
         return
     from .tasks import deliver
