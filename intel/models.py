@@ -109,8 +109,16 @@ class IntelRecord(ShareableModel):
     title = models.CharField(_("title"), max_length=250)
     summary = models.TextField(_("summary"), blank=True)
     body = models.TextField(_("text"), blank=True)
+    # Empty for the centre's own products (analytical reports, alerts, bulletins),
+    # whose originator is the centre: its coordinators and analysts.
     originating_state = models.ForeignKey(
-        State, on_delete=models.PROTECT, related_name="intel_records", verbose_name=_("originating state")
+        State,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="intel_records",
+        verbose_name=_("originating state"),
+        help_text=_("Empty for a product of the centre itself."),
     )
     agency = models.ForeignKey(
         Agency, on_delete=models.PROTECT, null=True, blank=True, related_name="intel_records", verbose_name=_("agency")
@@ -216,8 +224,12 @@ class IntelRecord(ShareableModel):
         return handling_notice(self.handling_code, self.handling_note)
 
     def grant_originator(self) -> None:
-        """The originating state's group: view, change and share on its own record."""
-        self.share_with([self.originating_state], ("view", "change", "share"))
+        """The originating state's group: view, change and share on its own record.
+
+        The centre's products have no originating state: the centre's roles hold the
+        model-level permissions instead."""
+        if self.originating_state_id:
+            self.share_with([self.originating_state], ("view", "change", "share"))
 
     def set_recipients(self, states) -> None:
         """Make exactly `states` (plus the originator) the recipients (view grants)."""
@@ -328,9 +340,11 @@ class Receipt(models.Model):
     @classmethod
     def record_opened(cls, record: IntelRecord, user) -> None:
         """The first opening by a user of a recipient state: one INSERT ... ON CONFLICT DO NOTHING."""
+        from members.roles import is_state_officer
+
         state_id = getattr(user, "state_id", None)
-        if not state_id or state_id == record.originating_state_id:
-            return
+        if not state_id or state_id == record.originating_state_id or not is_state_officer(user, state_id):
+            return  # only a recipient state's officer's opening counts (not a partner system's pull)
         cls.objects.bulk_create(
             [cls(record=record, state_id=state_id, opened_at=timezone.now(), opened_by=user)], ignore_conflicts=True
         )
@@ -507,6 +521,16 @@ class RequestForInformation(models.Model):
         _("status"), max_length=15, choices=RFIStatus.choices, default=RFIStatus.SENT, db_index=True
     )
     overdue_notified_at = models.DateTimeField(_("overdue notice sent at"), null=True, blank=True, editable=False)
+    # The record the request asks about ("Request information about this record");
+    # shown only to those who may see that record.
+    about = models.ForeignKey(
+        IntelRecord,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="rfis_about",
+        verbose_name=_("about record"),
+    )
 
     history = HistoricalRecords()
 

@@ -97,6 +97,10 @@ class _RecordBase(VisibleViewSetMixin, viewsets.GenericViewSet):
     def retrieve(self, request, *args, **kwargs):
         record = self.get_object()
         AccessLog.record_access(request, record, AccessLog.Action.API_VIEW, detail="api")
+        # An officer reading through the API receives the record like one opening its page.
+        from ..models import Receipt
+
+        Receipt.record_opened(record, request.user)
         return Response(self.get_serializer(record).data)
 
 

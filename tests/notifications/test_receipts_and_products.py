@@ -100,3 +100,13 @@ def test_a_centre_product_reads_in_the_api_list_detail_and_csv(analyst, officer_
     response = client_for(analyst).get("/intel/export.csv")
     csv = b"".join(response.streaming_content).decode()
     assert record.reference in csv and "CARICC" in csv
+
+
+def test_an_officer_reading_through_the_api_receives_but_a_partner_system_does_not(
+    make_record, officer_kz, officer_uz, partner_kz, uz, kz, api_for, partner_api
+):
+    record = make_record(officer_uz, recipients=[kz])
+    partner_api.get(f"/api/v1/intel/records/{record.pk}/")
+    assert not Receipt.objects.filter(record=record).exists()
+    api_for(officer_kz).get(f"/api/v1/intel/records/{record.pk}/")
+    assert Receipt.objects.filter(record=record, state=kz, opened_by=officer_kz).exists()
