@@ -88,7 +88,8 @@ def test_main_pages_fit_a_phone_and_have_no_serious_accessibility_violation(brow
                     });
                     return result.violations
                         .filter(v => v.impact === "serious" || v.impact === "critical")
-                        .map(v => v.id + " (" + v.impact + "): " + v.nodes.slice(0, 3).map(n => n.target.join(" ")).join(" | "));
+                        .map(v => v.id + " (" + v.impact + "): "
+                            + v.nodes.slice(0, 3).map(n => n.target.join(" ")).join(" | "));
                 }"""
             )
             problems.extend(f"{language} {name}: {violation}" for violation in violations)
