@@ -20,8 +20,8 @@ def make_rfi(author, addressees):
     )
 
 
-def answer(officer, rfi):
-    return services.respond(user=officer, rfi_record=rfi, fields={"title": "Owner found", **MARKINGS})
+def answer(officer, rfi, outcome="answered"):
+    return services.respond(user=officer, rfi_record=rfi, fields={"title": "Owner found", **MARKINGS}, outcome=outcome)
 
 
 @pytest.fixture
@@ -72,3 +72,27 @@ def test_answers_hidden_from_an_addressee_are_neither_listed_nor_counted(
 def test_the_requester_still_sees_the_link(thread, officer_kz, client_for):
     rfi, reply = thread
     assert rfi.reference in client_for(officer_kz).get(reply.get_absolute_url()).content.decode()
+
+
+def test_the_answers_cost_the_same_queries_however_many(officer_kz, officer_uz, uz, kg, client_for, api_for):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.factories import UserFactory
+
+    def count(rfi):
+        client, api = client_for(officer_kz), api_for(officer_kz)
+        with CaptureQueriesContext(connection) as page:
+            assert client.get(rfi.get_absolute_url()).status_code == 200
+        with CaptureQueriesContext(connection) as detail:
+            assert api.get(f"/api/v1/intel/records/{rfi.pk}/").status_code == 200
+        return len(page), len(detail)
+
+    one = make_rfi(officer_kz, [uz])
+    answer(officer_uz, one, "partly")
+    many = make_rfi(officer_kz, [uz, kg])
+    answer(officer_uz, many, "partly")
+    officer_kg2 = UserFactory(username="officer-kg-2", state=kg, roles=["Liaison officer"])
+    answer(officer_kg2, many)
+    count(one)  # warm the per-process caches (permission ids, state options)
+    assert count(one) == count(many)
