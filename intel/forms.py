@@ -84,6 +84,15 @@ class GeneralRecordForm(RecordForm):
     class Meta(RecordForm.Meta):
         fields = ["kind", *RecordForm.Meta.fields]
 
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, user=user, **kwargs)
+        if user is not None and not user.state_id:
+            # The centre's staff originate the centre's products: analytical reports, alerts, bulletins.
+            self.fields["kind"].choices = [
+                (k, RecordKind(k).label) for k in (RecordKind.ANALYSIS, RecordKind.ALERT, RecordKind.BULLETIN)
+            ]
+            self.fields["share_with"].help_text = _("The centre always sees its own products.")
+
 
 class RecordEditForm(BootstrapFormMixin, forms.ModelForm):
     """What the originator may change in place (dissemination has its own form).

@@ -83,6 +83,23 @@ def _require_state(user) -> State:
     return user.state
 
 
+# What the centre itself originates (its analysts and coordinators), with no originating state.
+CENTRE_PRODUCT_KINDS = (RecordKind.ANALYSIS, RecordKind.ALERT, RecordKind.BULLETIN)
+
+
+def _originating_state(user, kind: str) -> State | None:
+    """The user's state; None (the centre) for a centre product written by its staff."""
+    from members.roles import is_centre_staff
+
+    if user.state_id:
+        return user.state
+    if is_centre_staff(user):
+        if kind in CENTRE_PRODUCT_KINDS:
+            return None
+        raise ValidationError(_("The centre originates analytical reports, alerts and bulletins."))
+    return _require_state(user)
+
+
 @transaction.atomic
 def create_record(
     *,
@@ -94,14 +111,17 @@ def create_record(
 ) -> IntelRecord:
     """Create a record of the user's state, grant it to the originator and the recipients."""
     handling.may_create(user, fields.get("kind", ""), fields.get("tlp", ""), shortcut)
-    state = _require_state(user)
+    state = _originating_state(user, fields.get("kind", ""))
     record = IntelRecord(author=user, originating_state=state, **fields)
     record.full_clean(exclude=["reference", "author", "originating_state"])
     record.save()
     record.grant_originator()
-    targets = [s for s in resolve_recipients(recipients, shortcut) if s.pk != state.pk]
+    targets = [s for s in resolve_recipients(recipients, shortcut) if s.pk != record.originating_state_id]
     if targets:
+        from .signals import record_shared
+
         record.share_with(targets, ("view",))
+        record_shared.send(sender=IntelRecord, record=record, state_ids=[s.pk for s in targets], by=user)
     add_identifiers(record, identifiers)
     return record
 
@@ -169,8 +189,12 @@ def create_rfi(
     urgency: str = Urgency.STANDARD,
     deadline=None,
     identifiers: Iterable[dict[str, Any]] = (),
+    about: IntelRecord | None = None,
 ) -> IntelRecord:
-    """A request for information, shared with its addressee states."""
+    """A request for information, shared with its addressee states; `about` is the
+    record it asks about (one the requester may see)."""
+    if about is not None and not IntelRecord.objects.visible_to(user).filter(pk=about.pk).exists():
+        raise ValidationError({"about": _("You cannot ask about a record you may not see.")})
     state = _require_state(user)
     addressees = [s for s in addressees if s.pk != state.pk]
     if not addressees:
@@ -182,7 +206,9 @@ def create_rfi(
     record = create_record(
         user=user, fields={**fields, "kind": RecordKind.RFI}, recipients=addressees, identifiers=identifiers
     )
-    rfi = RequestForInformation(record=record, purpose=purpose, legal_basis=legal_basis, urgency=urgency, deadline=due)
+    rfi = RequestForInformation(
+        record=record, purpose=purpose, legal_basis=legal_basis, urgency=urgency, deadline=due, about=about
+    )
     rfi.full_clean(exclude=["record"])
     rfi.save()
     rfi.addressees.set(addressees)
@@ -252,7 +278,9 @@ def set_dissemination(*, user, record: IntelRecord, states: Iterable[State], sho
     states = list(states)
     handling.may_share(user, record, states, shortcut)
     targets = resolve_recipients(states, shortcut)
+    before = set(record.shared_state_ids("view"))
     record.set_recipients(targets)
+    _announce_dissemination(user, record, before)
     IntelRecord.history.model.objects.create(
         **_history_row(record),
         history_type="~",
@@ -261,6 +289,17 @@ def set_dissemination(*, user, record: IntelRecord, states: Iterable[State], sho
         history_change_reason=_("Dissemination: %s")
         % (", ".join(sorted(s.code for s in targets if s.pk != record.originating_state_id)) or "-"),
     )
+
+
+def _announce_dissemination(user, record: IntelRecord, before: set[int]) -> None:
+    """Signal the states newly reached and those that lost the record."""
+    from .signals import record_shared, record_withdrawn
+
+    after = set(record.shared_state_ids("view"))
+    if after - before:
+        record_shared.send(sender=IntelRecord, record=record, state_ids=sorted(after - before), by=user)
+    if before - after:
+        record_withdrawn.send(sender=IntelRecord, record=record, state_ids=sorted(before - after), by=user)
 
 
 def _history_row(record: IntelRecord) -> dict[str, Any]:

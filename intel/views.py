@@ -34,6 +34,7 @@ from core.exports import csv_response
 from core.permissions import get_visible_or_404
 from core.views import PageSizeMixin, VisibleQuerysetMixin, claim_submission, remember_result
 from members.models import State
+from members.roles import is_centre_staff
 
 from . import handling, services
 from .filters import IntelRecordFilterSet
@@ -188,7 +189,7 @@ class RecordListView(PageSizeMixin, VisibleQuerysetMixin, ListView):
                 "kind": kinds.get(r.kind, r.kind),
                 "title": r.title,
                 "archived": r.status == "archived",
-                "state": r.originating_state.code,
+                "state": r.originator_code,
                 "tlp": tlps.get(r.tlp, r.tlp),
                 # H1-H3 travel with the record wherever it is shown (issue 10).
                 "handling_notice": handling_notice(r.handling_code, r.handling_note),
@@ -250,7 +251,7 @@ class ExportView(RecordListView):
                 r.reference,
                 r.get_kind_display(),
                 r.title,
-                r.originating_state.code,
+                r.originator_code,
                 r.get_tlp_display(),
                 r.handling_code,
                 r.get_classification_display(),
@@ -301,6 +302,10 @@ class RecordDetailView(VisibleQuerysetMixin, DetailView):
     def get(self, request, *args, **kwargs):
         self.object = self.get_object()
         AccessLog.record_access(request, self.object, AccessLog.Action.VIEW)
+        # The recipient state's receipt, on its first opening (one INSERT ... ON CONFLICT DO NOTHING).
+        from .models import Receipt
+
+        Receipt.record_opened(self.object, request.user)
         return self.render_to_response(self.get_context_data(object=self.object))
 
     def get_context_data(self, **kwargs):
@@ -356,8 +361,11 @@ def _require_state_officer(request) -> None:
 
 
 class _CreateBase(LoginRequiredMixin, FormView):
+    # The centre's staff originate the centre's products through this view (RecordCreateView).
+    centre_may_create = False
+
     def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated:
+        if request.user.is_authenticated and not (self.centre_may_create and is_centre_staff(request.user)):
             _require_state_officer(request)
         return super().dispatch(request, *args, **kwargs)
 
@@ -375,7 +383,9 @@ class _CreateBase(LoginRequiredMixin, FormView):
 
 
 class RecordCreateView(_CreateBase):
-    """An analytical report, alert or general information."""
+    """An analytical report, alert or general information (or a centre product, for the centre's staff)."""
+
+    centre_may_create = True
 
     form_class = GeneralRecordForm
     template_name = "intel/record_form.html"
@@ -466,6 +476,26 @@ class RFICreateView(_CreateBase):
     form_class = RFIForm
     template_name = "intel/record_form.html"
 
+    def about_record(self) -> IntelRecord | None:
+        """The record asked about (?about=<id>), which the user must see (else 404)."""
+        pk = self.request.GET.get("about") or self.request.POST.get("about")
+        if not pk:
+            return None
+        if not str(pk).isdigit():
+            raise Http404
+        return get_visible_or_404(IntelRecord, self.request.user, pk=int(pk))
+
+    def get_initial(self):
+        initial = super().get_initial()
+        about = self.about_record()
+        if about is not None:
+            initial["title"] = _("About %(reference)s") % {"reference": about.reference}
+            if about.originating_state_id:
+                initial["addressees"] = [about.originating_state_id]
+            for name in ("tlp", "handling_code", "handling_note", "classification"):
+                initial[name] = getattr(about, name)
+        return initial
+
     def get_context_data(self, **kwargs):
         kwargs.setdefault("identifiers", IdentifierFormSet(prefix="ident"))
         kwargs.setdefault("title", _("New request for information"))
@@ -489,6 +519,7 @@ class RFICreateView(_CreateBase):
                     urgency=form.cleaned_data["urgency"],
                     deadline=form.cleaned_data.get("deadline"),
                     identifiers=[f.cleaned_data for f in identifiers.forms if f.cleaned_data],
+                    about=self.about_record(),
                 )
                 self.attach(record, form)
                 remember_result(self.request, record.get_absolute_url())
