@@ -41,7 +41,8 @@ class UpdatedSinceFilterBackend:
     """Keep the rows changed at or after `?updated_since=` (on `updated_at`, which is indexed)."""
 
     def filter_queryset(self, request, queryset, view):
-        if getattr(view, "action", "list") != "list" or not _has_updated_at(queryset.model):
+        # Collections only (a viewset's list or a list-like action; detail routes have detail=True).
+        if getattr(view, "detail", False) or not _has_updated_at(queryset.model):
             return queryset
         raw = request.query_params.get(PARAM)
         if raw is None:
