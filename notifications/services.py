@@ -12,6 +12,7 @@ from collections.abc import Iterable
 
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import EmptyResultSet
 from django.db import connection, models, transaction
 from django.utils import timezone
 
@@ -52,7 +53,10 @@ def notify(
     """
     if exclude is not None and getattr(exclude, "pk", None):
         recipients = recipients.exclude(pk=exclude.pk)
-    source_sql, source_params = recipients.order_by().values("id").distinct().query.sql_with_params()
+    try:
+        source_sql, source_params = recipients.order_by().values("id").distinct().query.sql_with_params()
+    except EmptyResultSet:  # nobody to tell (e.g. a record shared with no other state)
+        return 0
     batch = uuid.uuid4()
     meta = Notification._meta
     ct_id = ContentType.objects.get_for_model(subject).pk

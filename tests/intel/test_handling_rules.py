@@ -470,3 +470,12 @@ def test_the_centre_controls_its_own_products(request, author, officer_kz, kz, a
     assert (
         api.post(f"/api/v1/intel/records/{record.pk}/share/", {"share_with": ["KZ"]}, format="json").status_code == 200
     )
+
+
+def test_the_originator_remarks_a_record_shared_with_no_other_state(officer_kz, make_record, api_for):
+    record = make_record(officer_kz, tlp="AMBER")
+    response = api_for(officer_kz).patch(
+        f"/api/v1/intel/records/{record.pk}/", {"tlp": "GREEN", "reason": "Public now"}, format="json"
+    )
+    assert response.status_code == 200
+    assert MarkingChange.objects.get(record=record).downgrade
