@@ -3,7 +3,8 @@
 from datetime import date, datetime, time, timedelta
 
 import django_filters
-from django.db.models import Exists, OuterRef, Subquery
+from django.db import connection
+from django.db.models import BooleanField, Exists, F, Func, OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -11,6 +12,18 @@ from members.models import State
 
 from .models import IntelRecord, SeizureItem
 from .vocabularies import TLP, RecordKind, Substance
+
+
+class IdInArray(Func):
+    """`<id> = ANY(ARRAY(<subquery>))` (PostgreSQL): the subquery runs once, as an
+    InitPlan, and the planner reads its ids through the primary key."""
+
+    output_field = BooleanField()
+
+    def as_sql(self, compiler, connection, **extra):
+        lhs, lhs_params = compiler.compile(self.source_expressions[0])
+        rhs, rhs_params = compiler.compile(self.source_expressions[1])
+        return f"{lhs} = ANY(ARRAY{rhs})", (*lhs_params, *rhs_params)
 
 
 def local_midnight(day: date) -> datetime:
@@ -52,8 +65,15 @@ class IntelRecordFilterSet(django_filters.FilterSet):
         return queryset.filter(created_at__lt=local_midnight(value + timedelta(days=1)))
 
     def filter_substance(self, queryset, name, value):
+        items = SeizureItem.objects.filter(substance=value)
+        if connection.vendor == "postgresql":
+            # Driven from the items' substance index: `id = ANY(ARRAY(...))` reads the
+            # matching records by primary key and sorts them. An EXISTS probe per row
+            # of the ordered list walked the whole table when the matches were old
+            # (4.7 s for a coordinator at 1M records, docs/performance.md).
+            return queryset.filter(IdInArray(F("pk"), Subquery(items.order_by().values("seizure__record_id"))))
         # EXISTS rather than a join: one row per record however many items match.
-        return queryset.filter(Exists(SeizureItem.objects.filter(seizure__record=OuterRef("pk"), substance=value)))
+        return queryset.filter(Exists(items.filter(seizure__record=OuterRef("pk"))))
 
     def filter_inbox(self, queryset, name, value):
         user = getattr(self.request, "user", None)

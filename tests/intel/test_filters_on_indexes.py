@@ -78,3 +78,17 @@ def test_the_home_panel_says_more_than_the_cap(officer_kz, make_record, uz, offi
         make_record(officer_kz, recipients=[uz])
     page = client_for(officer_uz).get("/").content.decode()
     assert "more than 2" in page
+
+
+@pytest.mark.parametrize("persona", ["officer_uz", "coordinator"])
+def test_the_substance_filter_finds_the_records_with_an_item_of_it(request, persona, officer_kz, make_seizure, uz):
+
+    heroin = make_seizure(officer_kz, recipients=[uz])
+    make_seizure(officer_kz, recipients=[uz])
+    other = make_seizure(officer_kz, recipients=[uz])
+    other.seizure.items.update(substance="cocaine")
+    user = request.getfixturevalue(persona)
+    qs = IntelRecordFilterSet({"substance": "heroin"}, queryset=IntelRecord.objects.visible_to(user)).qs
+    assert other not in set(qs) and heroin in set(qs)
+    assert qs.count() == 2  # one row per record, whatever the number of matching items
+    assert not IntelRecordFilterSet({"substance": "opium"}, queryset=IntelRecord.objects.visible_to(user)).qs.exists()
