@@ -29,6 +29,22 @@ def test_an_overdue_instalment_tells_donor_relations_only(donor_relations, coord
     assert not Notification.objects.readable_by(coordinator).filter(pk=n.pk).exists()
 
 
+def test_a_reporting_obligation_due_tells_donor_relations(donor_relations, officer_kz):
+    from donors.models import Agreement, ReportingObligation
+    from donors.tasks import send_reminders
+    from tests.donors.conftest import make_pledge
+
+    today = timezone.localdate()
+    pledge = make_pledge(amount="10.00", schedule=[(today + dt.timedelta(days=90), "10.00")], announced_on=today)
+    agreement = Agreement.objects.create(pledge=pledge, reference="AG-7", signed_on=today)
+    ReportingObligation.objects.create(agreement=agreement, kind="narrative_final", due_on=today + dt.timedelta(days=3))
+    send_reminders()
+    assert told(Event.OBLIGATION_DUE) == {"donors"}
+    n = Notification.objects.get(event=Event.OBLIGATION_DUE)
+    assert n.reference == "AG-7" and n.detail == "before"
+    assert "AG-7" in n.message
+
+
 def test_a_ready_report_tells_its_requester_only(officer_kz, officer_uz, coordinator):
     from reports.choices import ReportStatus
     from reports.models import ReportRequest

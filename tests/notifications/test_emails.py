@@ -60,3 +60,11 @@ def test_the_preferences_page_sets_language_and_delivery(officer_uz, client_for)
     officer_uz.refresh_from_db()
     assert officer_uz.language == "ru"
     assert Preference.delivery_for(officer_uz.pk, EventGroup.OPERATIONS) == "digest"
+
+
+def test_the_mail_tasks_go_to_the_notify_queue():
+    from caricc_portal.celery import app
+
+    for name in ("send_immediate", "send_digests", "remind_reviews"):
+        route = app.amqp.router.route({}, f"notifications.tasks.{name}")
+        assert route["queue"].name == "notify"
