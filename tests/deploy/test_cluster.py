@@ -477,9 +477,16 @@ def test_a_report_requested_on_b_is_built_from_the_replica_and_a_notify_burst_do
 
 
 def test_node_a_killed_under_load_the_balancer_answers_no_5xx_after_the_kill(cluster):
+    """SIGKILL node A while four clients keep reading through the balancer.
+
+    Requests sent after the kill must all succeed (nginx skips the dead node and
+    retries a refused connection on B). A request that A was already answering when
+    it died can only be cut short: nginx had begun relaying A's response and cannot
+    replay it. Those are counted apart, and may not be a 5xx from the balancer either.
+    """
     s = cluster.session()
     url = f"{cluster.lb}/api/v1/reports/"
-    results: list[tuple[float, int]] = []
+    results: list[tuple[float, float, int]] = []  # (sent, answered, status)
     stop = threading.Event()
 
     def load():
@@ -488,11 +495,12 @@ def test_node_a_killed_under_load_the_balancer_answers_no_5xx_after_the_kill(clu
             own.verify = s.verify
             own.cookies.update(s.cookies)
             while not stop.is_set():
+                sent = time.time()
                 try:
-                    status = own.get(url, timeout=30).status_code
+                    status = own.get(url, timeout=60).status_code
                 except requests.RequestException:
-                    status = 599  # the balancer dropped the connection: as bad as a 5xx
-                results.append((time.time(), status))
+                    status = 599  # the connection was cut
+                results.append((sent, time.time(), status))
 
     threads = [threading.Thread(target=load) for _ in range(4)]
     for t in threads:
@@ -503,14 +511,15 @@ def test_node_a_killed_under_load_the_balancer_answers_no_5xx_after_the_kill(clu
     time.sleep(6)
     stop.set()
     for t in threads:
-        t.join(timeout=60)
-    before = [status for at, status in results if at < killed_at]
-    after = [status for at, status in results if at >= killed_at]
-    print(f"requests before the kill: {len(before)}, after: {len(after)}")
+        t.join(timeout=90)
+    before = [status for sent, answered, status in results if answered < killed_at]
+    in_flight = [status for sent, answered, status in results if sent < killed_at <= answered]
+    after = [status for sent, answered, status in results if sent >= killed_at]
+    print(f"requests answered before the kill: {len(before)}, in flight: {in_flight}, sent after: {len(after)}")
     assert before and after
     assert all(status == 200 for status in before)
-    assert [status for status in after if status >= 500] == []
-    assert all(status == 200 for status in after)
+    assert all(status == 200 for status in after), after
+    assert not [status for status in in_flight if 500 <= status < 599], in_flight
 
 
 def test_restore_drill_backup_drop_restore_gives_back_the_same_counts_and_files(cluster):
