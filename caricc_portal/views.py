@@ -10,6 +10,8 @@ from django.core.exceptions import PermissionDenied
 from django.http import JsonResponse
 from django.views.generic import TemplateView
 
+from members.roles import Role
+
 from . import health
 
 
@@ -30,7 +32,7 @@ class HomeView(LoginRequiredMixin, TemplateView):
         context["panels"] = panels
         # "Waiting for me" (notifications' panels marked waiting) shown first, in their own row.
         context["waiting_panels"] = [p for p in panels if p.get("waiting")]
-        context["roles"] = sorted(self.request.user.role_names)
+        context["roles"] = sorted(str(Role(name).label) for name in self.request.user.role_names)
         return context
 
 

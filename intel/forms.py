@@ -19,7 +19,7 @@ MARKINGS = ["tlp", "handling_code", "handling_note", "classification", "source_r
 
 
 def active_states():
-    return State.objects.exclude(status=State.Status.FORMER).order_by("name_en")
+    return State.objects.exclude(status=State.Status.FORMER).by_name()
 
 
 class RecordForm(OneTimeTokenMixin, BootstrapFormMixin, forms.ModelForm):
@@ -191,8 +191,24 @@ class SeizureItemForm(BootstrapFormMixin, forms.ModelForm):
         self.style_widgets()
 
 
+class BaseSeizureItemFormSet(forms.BaseFormSet):
+    """The seized items, with messages written for an officer rather than Django's
+    "Please submit at least 1 form"."""
+
+    default_error_messages = {
+        "too_few_forms": _("Add at least one seized item: substance, form, quantity and unit."),
+        "too_many_forms": _("A seizure report holds at most %(num)d items; split it into several reports."),
+    }
+
+
 SeizureItemFormSet = forms.formset_factory(
-    SeizureItemForm, extra=3, min_num=1, validate_min=True, max_num=50, validate_max=True
+    SeizureItemForm,
+    formset=BaseSeizureItemFormSet,
+    extra=3,
+    min_num=1,
+    validate_min=True,
+    max_num=50,
+    validate_max=True,
 )
 
 

@@ -26,6 +26,7 @@ from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from django.views.generic import DetailView, FormView, ListView
 
@@ -66,7 +67,7 @@ def state_options() -> list[tuple[str, str]]:
     key = f"intel:state-options:{get_language()}"
     options = cache.get(key)
     if options is None:
-        options = [(s.code, s.name) for s in State.objects.only("code", "name_en", "name_ru").order_by("code")]
+        options = [(s.code, s.name) for s in State.objects.only("code", "name_en", "name_ru").by_name()]
         cache.set(key, options, 60)
     return options
 
@@ -133,7 +134,7 @@ class RecordListView(PageSizeMixin, VisibleQuerysetMixin, ListView):
     model = IntelRecord
     template_name = "intel/record_list.html"
     select_related = ("originating_state",)
-    heading = _("Records")
+    heading = gettext_lazy("Records")
     mode = "all"
 
     def scoped(self, qs):
@@ -268,7 +269,7 @@ class ExportView(RecordListView):
 class InboxView(RecordListView):
     """Records other states shared with mine, unread ones marked."""
 
-    heading = _("Inbox")
+    heading = gettext_lazy("Inbox")
     mode = "inbox"
 
     def scoped(self, qs):
@@ -278,7 +279,7 @@ class InboxView(RecordListView):
 class MyRecordsView(RecordListView):
     """My state's own records."""
 
-    heading = _("My state's records")
+    heading = gettext_lazy("My state's records")
     mode = "mine"
 
     def scoped(self, qs):
@@ -286,7 +287,7 @@ class MyRecordsView(RecordListView):
 
 
 class SearchView(RecordListView):
-    heading = _("Search")
+    heading = gettext_lazy("Search")
     mode = "search"
 
 

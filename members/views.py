@@ -24,7 +24,7 @@ class StateListView(PageSizeMixin, VisibleQuerysetMixin, ListView):
 
     def get_queryset(self):
         self.filterset = StateFilterSet(self.request.GET or None, queryset=super().get_queryset())
-        return self.filterset.qs.order_by("status", "name_en")
+        return self.filterset.qs.by_name("status")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

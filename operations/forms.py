@@ -17,7 +17,7 @@ DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%
 
 
 def _state_choices():
-    return State.objects.exclude(status=State.Status.FORMER).order_by("name_en")
+    return State.objects.exclude(status=State.Status.FORMER).by_name()
 
 
 class JointOperationForm(OneTimeTokenMixin, BootstrapFormMixin, forms.ModelForm):
@@ -233,7 +233,7 @@ class ResultSeizureForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.user = user
         # The seizing state is one of the operation's states.
-        self.fields["state"].queryset = State.objects.filter(participations__operation=operation).order_by("name_en")
+        self.fields["state"].queryset = State.objects.filter(participations__operation=operation).by_name()
         self.order_fields([*self.Meta.fields, "intel_reference"])
         for field in self.fields.values():
             css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
