@@ -57,7 +57,9 @@ def is_bounded_wait(exc: BaseException) -> bool:
     if not isinstance(exc, OperationalError):
         return False
     cause = exc.__cause__
-    return getattr(cause, "sqlstate", None) in (LOCK_NOT_AVAILABLE, QUERY_CANCELED)
+    # psycopg 3 names it sqlstate, psycopg2 pgcode.
+    code = getattr(cause, "sqlstate", None) or getattr(cause, "pgcode", None)
+    return code in (LOCK_NOT_AVAILABLE, QUERY_CANCELED)
 
 
 def retry_after_seconds() -> int:

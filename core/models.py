@@ -6,6 +6,7 @@ tables keep their names, so the moves changed no data.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 
 from django.conf import settings
@@ -95,22 +96,25 @@ def _next_from_sequence(series: str, year: int, highest) -> int:
 
     name = sequence_name(series, year)
     if name not in _KNOWN_SEQUENCES:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT to_regclass(%s) IS NOT NULL", [name])
-            exists = cursor.fetchone()[0]
-        if not exists:
-            # Created on a connection of its own, in autocommit: DDL inside the
-            # caller's transaction would lock the new sequence until that
-            # transaction ends (and vanish if it rolled back).
-            start = highest() + 1
-            own = connections.create_connection(DEFAULT_DB_ALIAS)
-            try:
-                with own.cursor() as cursor:
-                    cursor.execute(f"CREATE SEQUENCE IF NOT EXISTS {own.ops.quote_name(name)} START WITH %s", [start])
-            except (IntegrityError, ProgrammingError):
-                pass  # two first writers at once: the other one created it
-            finally:
-                own.close()
+        # Looked up and created on a connection of its own, in autocommit: DDL inside
+        # the caller's transaction would lock the new sequence until that transaction
+        # ends (and vanish if it rolled back); and a failed look-up on the caller's
+        # connection would be remembered there (PostgreSQL caches the miss for the
+        # rest of the transaction), so nextval() would not find the new sequence.
+        wrapper = connections[DEFAULT_DB_ALIAS]
+        own = type(wrapper)(dict(wrapper.settings_dict), alias=wrapper.alias)
+        try:
+            with own.cursor() as cursor:
+                cursor.execute("SELECT to_regclass(%s) IS NOT NULL", [name])
+                if not cursor.fetchone()[0]:
+                    start = highest() + 1
+                    # Two first writers at once: the other one created it.
+                    with contextlib.suppress(IntegrityError, ProgrammingError):
+                        cursor.execute(
+                            f"CREATE SEQUENCE IF NOT EXISTS {own.ops.quote_name(name)} START WITH %s", [start]
+                        )
+        finally:
+            own.close()
         _KNOWN_SEQUENCES.add(name)
     with connection.cursor() as cursor:
         cursor.execute("SELECT nextval(%s)", [name])
