@@ -479,3 +479,14 @@ def test_the_originator_remarks_a_record_shared_with_no_other_state(officer_kz, 
     )
     assert response.status_code == 200
     assert MarkingChange.objects.get(record=record).downgrade
+
+
+def test_a_downgrade_without_a_reason_is_a_form_error_in_the_ui(officer_kz, uz, make_record, client_for):
+    record = make_record(officer_kz, recipients=[uz], tlp="RED", handling_code="H2")
+    before = snapshot(record)
+    response = client_for(officer_kz).post(
+        reverse("intel:record-edit", args=[record.pk]), edit_post(record, tlp="GREEN", title="Also the title")
+    )
+    assert response.status_code == 200
+    assert "Downgrade rule" in html.unescape(response.content.decode())
+    assert snapshot(record) == before
