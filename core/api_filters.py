@@ -7,6 +7,8 @@ answers 400 naming the parameter) and the same schema entry.
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.core.exceptions import FieldDoesNotExist
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
@@ -32,9 +34,13 @@ def parse_since(raw: str, param: str = PARAM):
         value = None
     if value is None:
         raise ValidationError({param: [_("Enter an ISO 8601 date and time, e.g. 2026-12-01T08:00:00Z.")]})
-    if timezone.is_naive(value):
-        value = timezone.make_aware(value)
-    return value
+    try:
+        if timezone.is_naive(value):
+            value = timezone.make_aware(value)
+        # In UTC: PostgreSQL refuses offsets beyond +-15:59 that Python accepts.
+        return value.astimezone(dt.UTC)
+    except (OverflowError, ValueError) as exc:
+        raise ValidationError({param: [_("Enter an ISO 8601 date and time, e.g. 2026-12-01T08:00:00Z.")]}) from exc
 
 
 class UpdatedSinceFilterBackend:

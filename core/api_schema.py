@@ -10,11 +10,11 @@ which are the same for every endpoint because one exception handler
 - 401, 403, 404, 409, 422, 429, 503: `{"detail": "message"}`; 429 and 503 carry
   `Retry-After`.
 
-Which of them an operation documents follows from what it takes: every operation
-needs credentials (401) and may be refused (403), throttled (429) or find the
-database busy (503); an operation with query parameters or a body validates them
-(400); one with a path parameter or a cursor may miss (404); writes may conflict
-with the object's state (409); an Idempotency-Key reused with another body answers 422.
+Which of them an operation documents: every operation needs credentials (401) and
+may be refused (403), throttled (429), find the database busy (503), refuse a
+malformed parameter or body (400) or miss (404: out of scope, or a collection the
+caller's role does not see); writes may conflict with the object's state (409);
+an Idempotency-Key reused with another body answers 422, a batch too large 413.
 """
 
 from __future__ import annotations
@@ -45,6 +45,7 @@ DESCRIPTIONS = {
     "403": "Authenticated but not allowed (role, object permission or token scope).",
     "404": "No such object, or not visible to the caller (existence is not revealed).",
     "409": "Illegal in the object's current state.",
+    "413": "Too many objects in one request; the message names the limit.",
     "422": "The Idempotency-Key was already used with another request body.",
     "429": "Too many requests for this token or user; retry after `Retry-After` seconds.",
     "503": "The service is busy (e.g. a database lock wait timed out); retry after `Retry-After` seconds.",
@@ -66,9 +67,8 @@ def _error_response(code: str) -> dict:
 def statuses_for(method: str, operation: dict) -> list[str]:
     """The error statuses an operation can answer with (see the module docstring)."""
     params = operation.get("parameters", [])
-    codes = ["401", "403", "429", "503"]
-    if method in WRITE_METHODS or any(p.get("in") == "query" for p in params) or "requestBody" in operation:
-        codes.append("400")
+    # 400 everywhere: bodies, query parameters, and a path parameter that is not an id.
+    codes = ["400", "401", "403", "429", "503"]
     # Every operation may answer 404: an object out of scope, a cursor that leads
     # nowhere, or a whole collection that the caller's role does not see.
     codes.append("404")
@@ -76,6 +76,7 @@ def statuses_for(method: str, operation: dict) -> list[str]:
         codes.append("409")
     if any(p.get("in") == "header" and p.get("name") == "Idempotency-Key" for p in params):
         codes.append("422")
+        codes.append("413")  # batch endpoints cap the number of objects per request
     return sorted(codes)
 
 
