@@ -16,7 +16,9 @@ from ..models import IntelRecord
 def _receipt_fields() -> dict:
     return {
         "state": serializers.CharField(),
-        "status": serializers.ChoiceField(choices=[exchange.NOT_OPENED, exchange.RECEIVED, exchange.ACKNOWLEDGED]),
+        # A plain string (documented values) rather than a choice field: "status" enums
+        # are already many in the schema and would collide by name.
+        "status": serializers.CharField(help_text="not_opened, received or acknowledged"),
         "opened_at": serializers.DateTimeField(allow_null=True),
         "acknowledged_at": serializers.DateTimeField(allow_null=True),
     }
