@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_countries import countries
 
 from core import uploads
 from core.forms import BootstrapFormMixin, OneTimeTokenMixin
@@ -133,11 +135,42 @@ class RecordEditForm(BootstrapFormMixin, forms.ModelForm):
         return data
 
 
+def country_choices() -> list[tuple[str, str]]:
+    """Every ISO 3166 country by name in the reader's language, in the reader's order
+    (django-countries translates and sorts them when iterated)."""
+    return [("", "—"), *((code, str(name)) for code, name in countries)]
+
+
+def country_code_for(text: str) -> str | None:
+    """The ISO code for what an officer typed: a code in any case ("kz"), or a
+    country's name in English or Russian ("Kazakhstan", "Казахстан")."""
+    text = text.strip()
+    if len(text) == 2 and text.upper() in countries:
+        return text.upper()
+    for language in ("en", "ru"):
+        code = countries.by_name(text, language=language)
+        if code:
+            return code
+    return None
+
+
+class CountryChoiceField(forms.ChoiceField):
+    """A country picked by name in the active language; stored as its ISO code."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("choices", country_choices)
+        super().__init__(**kwargs)
+
+
 class SeizureForm(BootstrapFormMixin, forms.ModelForm):
+    country = CountryChoiceField(label=_("Country"))
+    route_origin = CountryChoiceField(label=_("Origin"), required=False)
+    route_departure = CountryChoiceField(label=_("Departure"), required=False)
+    route_destination = CountryChoiceField(label=_("Intended destination"), required=False)
     transit = forms.CharField(
         label=_("Transit states"),
         required=False,
-        help_text=_("ISO codes in order, separated by commas, e.g. TJ, UZ."),
+        help_text=_("In order, separated by commas: names or ISO codes, e.g. Tajikistan, Uzbekistan or TJ, UZ."),
     )
 
     class Meta:
@@ -160,20 +193,28 @@ class SeizureForm(BootstrapFormMixin, forms.ModelForm):
         ]
         widgets = {"occurred_at": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")}
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["occurred_at"].input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"]
+        # Most seizures happen in the officer's own state: start there.
+        state = getattr(user, "state", None)
+        if state is not None and state.code in countries:
+            self.fields["country"].initial = state.code
         self.style_widgets()
 
     def clean_transit(self):
         raw = self.cleaned_data.get("transit") or ""
-        codes = [c.strip().upper() for c in raw.replace(";", ",").split(",") if c.strip()]
+        codes, unknown = [], []
+        for part in (p for p in raw.replace(";", ",").split(",") if p.strip()):
+            code = country_code_for(part)
+            (codes.append(code) if code else unknown.append(part.strip()))
+        if unknown:
+            raise ValidationError(
+                _("Not a country: %(names)s. Use names or two-letter ISO codes, separated by commas."),
+                params={"names": ", ".join(unknown)},
+            )
         validate_country_codes(codes)
         return codes
-
-    def clean_country(self):
-        # Typed in lower case by hand; the model's validator then checks the ISO list.
-        return (self.cleaned_data.get("country") or "").upper()
 
     def details(self) -> dict:
         data = {k: self.cleaned_data[k] for k in self.Meta.fields}

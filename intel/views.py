@@ -29,6 +29,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from django.views.generic import DetailView, FormView, ListView
+from django_countries import countries
 
 from core import uploads
 from core.exports import csv_response
@@ -70,6 +71,13 @@ def state_options() -> list[tuple[str, str]]:
         options = [(s.code, s.name) for s in State.objects.only("code", "name_en", "name_ru").by_name()]
         cache.set(key, options, 60)
     return options
+
+
+def seizure_route_names(seizure) -> list[str]:
+    """The route's known countries by name in the reader's language, in order; an
+    unknown leg is left out rather than shown as "?"."""
+    codes = [seizure.route_origin, seizure.route_departure, *(seizure.route_transit or []), seizure.route_destination]
+    return [str(countries.name(code) or code) for code in codes if code]
 
 
 def render_filter_form(form) -> str:
@@ -330,7 +338,11 @@ class RecordDetailView(VisibleQuerysetMixin, DetailView):
         context["can_change"] = can_change
         visible = IntelRecord.objects.visible_to(user)
         context["replies"] = visible.filter(in_reply_to=record).select_related("originating_state")
-        context["seizure"] = getattr(record, "seizure", None) if record.kind == RecordKind.SEIZURE else None
+        seizure = getattr(record, "seizure", None) if record.kind == RecordKind.SEIZURE else None
+        context["seizure"] = seizure
+        if seizure is not None:
+            context["seizure_country"] = countries.name(seizure.country) or seizure.country
+            context["route_names"] = seizure_route_names(seizure)
         rfi = getattr(record, "rfi", None) if record.kind == RecordKind.RFI else None
         context["rfi"] = rfi
         context["is_addressee"] = bool(
@@ -372,6 +384,20 @@ class _CreateBase(LoginRequiredMixin, FormView):
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "user": self.request.user}
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        # A page shown again after an error cannot keep the file the officer chose
+        # (browsers never refill a file input): say so at the field, by its name.
+        upload = self.request.FILES.get("attachment") if self.request.method == "POST" else None
+        form = context.get("form")
+        if upload is not None and form is not None and "attachment" in form.fields:
+            form.add_error(
+                "attachment",
+                _("Choose the file %(name)s again: it was not kept because the form had errors.")
+                % {"name": upload.name},
+            )
+        return context
 
     def attach(self, record, form) -> None:
         upload = form.cleaned_data.get("attachment")
@@ -426,7 +452,7 @@ class SeizureCreateView(_CreateBase):
     template_name = "intel/seizure_form.html"
 
     def get_context_data(self, **kwargs):
-        kwargs.setdefault("seizure_form", SeizureForm(prefix="seizure"))
+        kwargs.setdefault("seizure_form", SeizureForm(prefix="seizure", user=self.request.user))
         kwargs.setdefault("items", SeizureItemFormSet(prefix="items"))
         kwargs.setdefault("identifiers", IdentifierFormSet(prefix="ident"))
         return super().get_context_data(**kwargs)
@@ -435,14 +461,14 @@ class SeizureCreateView(_CreateBase):
         return self.render_to_response(
             self.get_context_data(
                 form=form,
-                seizure_form=SeizureForm(self.request.POST, prefix="seizure"),
+                seizure_form=SeizureForm(self.request.POST, prefix="seizure", user=self.request.user),
                 items=SeizureItemFormSet(self.request.POST, prefix="items"),
                 identifiers=IdentifierFormSet(self.request.POST, prefix="ident"),
             )
         )
 
     def form_valid(self, form):
-        seizure_form = SeizureForm(self.request.POST, prefix="seizure")
+        seizure_form = SeizureForm(self.request.POST, prefix="seizure", user=self.request.user)
         items = SeizureItemFormSet(self.request.POST, prefix="items")
         identifiers = IdentifierFormSet(self.request.POST, prefix="ident")
         ctx = {"form": form, "seizure_form": seizure_form, "items": items, "identifiers": identifiers}

@@ -20,7 +20,10 @@ def test_officer_kz_files_a_seizure_report_that_reaches_only_uzbekistan(
     page.select_option("#id_information_credibility", "2")
     page.get_by_label("Uzbekistan").check()
     page.fill("#id_seizure-occurred_at", "2026-11-20T10:30")
-    page.fill("#id_seizure-country", "KZ")
+    # The country starts at the officer's own state; the route is picked by name.
+    assert page.input_value("#id_seizure-country") == "KZ"
+    page.select_option("#id_seizure-route_origin", label="Afghanistan")
+    page.fill("#id_seizure-transit", "Tajikistan, uz")
     page.fill("#id_seizure-place", "Zhibek Zholy")
     page.select_option("#id_seizure-place_type", "border")
     page.select_option("#id_items-0-substance", "heroin")
@@ -32,6 +35,7 @@ def test_officer_kz_files_a_seizure_report_that_reaches_only_uzbekistan(
     record = IntelRecord.objects.get()
     assert page.get_by_test_id("record-title").inner_text() == "Heroin in a lorry at Zhibek Zholy"
     assert "TLP:AMBER" in page.get_by_test_id("markings").inner_text()
+    assert page.get_by_test_id("route").inner_text() == "Afghanistan → Tajikistan → Uzbekistan"
 
     page.context.clear_cookies()
     browser_login(page, officer_uz)

@@ -123,3 +123,45 @@ def test_keyset_pages_walk_the_whole_list(officer_kz, make_record, client_for):
         seen += [r.pk for r in page.context["records"]]
         url = page.context["next_url"]
     assert seen == sorted(made, reverse=True)
+
+
+def test_countries_are_picked_by_name_and_transit_accepts_names_or_codes_in_any_case():
+    from django.utils import translation
+
+    from intel.forms import SeizureForm, country_code_for
+
+    assert country_code_for("kz") == "KZ"
+    assert country_code_for("Kazakhstan") == "KZ"
+    assert country_code_for("Казахстан") == "KZ"
+    assert country_code_for("Atlantis") is None
+    with translation.override("ru"):
+        labels = dict(SeizureForm().fields["country"].choices)
+    assert labels["KZ"] == "Казахстан"
+
+
+@pytest.mark.django_db
+def test_the_seizure_country_starts_at_the_officers_state(officer_kz):
+    from intel.forms import SeizureForm
+
+    assert SeizureForm(user=officer_kz).fields["country"].initial == "KZ"
+
+
+@pytest.mark.django_db
+def test_an_unknown_transit_country_is_named_in_the_error():
+    from intel.forms import SeizureForm
+
+    form = SeizureForm(data={"transit": "Tajikistan, Atlantis"})
+    form.is_valid()
+    assert "Atlantis" in " ".join(form.errors["transit"])
+
+
+@pytest.mark.django_db
+def test_a_chosen_attachment_is_asked_for_again_by_name_after_an_error(client_for, officer_kz):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    upload = SimpleUploadedFile("evidence.pdf", b"%PDF-1.4\n%%EOF\n", content_type="application/pdf")
+    response = client_for(officer_kz).post(
+        "/intel/seizures/new/", {"title": "", "attachment": upload, "seizure-place": "Khorgos"}
+    )
+    assert response.status_code == 200
+    assert "Choose the file evidence.pdf again" in response.content.decode()
