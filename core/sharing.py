@@ -361,7 +361,7 @@ class ShareableQuerySet(VisibleQuerySet):
 
     def unshare(self, states: Iterable[StateLike], actions: Iterable[str] | None = None) -> None:
         """Withdraw the given states' grants on every row of this queryset (all actions by default)."""
-        revoke(self.model, self.values("pk"), states, actions)
+        revoke(self.model, self.values_list("pk", flat=True), states, actions)
 
 
 class ShareableModel(models.Model):
