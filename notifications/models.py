@@ -17,22 +17,23 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.visibility import VisibleQuerySet
+
 from .events import EVENTS, SUBJECT_FREE_EVENTS, Event, EventGroup, subject_models
 
 
-class NotificationQuerySet(models.QuerySet):
-    """Notifications, with the one reading rule."""
+class NotificationQuerySet(VisibleQuerySet):
+    """Notifications, with the one reading rule (core.visibility's contract)."""
 
-    def readable_by(self, user) -> NotificationQuerySet:
+    def visible_for_user(self, user, action: str = "view") -> NotificationQuerySet:
         """The user's own notifications whose subject they may still see.
 
         One EXISTS per subject model over that model's `visible_to(user)`: the same
         visibility as the subject's own pages. Events that tell of a withdrawal
         (the reader lost access) name only the reference the reader already had
-        and carry no link; they are kept.
+        and carry no link; they are kept. Nobody, the centre included, reads
+        another user's notifications.
         """
-        if not (user and user.is_authenticated and user.is_active):
-            return self.none()
         condition = Q(event__in=SUBJECT_FREE_EVENTS)
         for model in subject_models():
             visible = model._default_manager.visible_to(user)
@@ -42,9 +43,9 @@ class NotificationQuerySet(models.QuerySet):
             condition |= Q(subject_type_id=ct_id) & Exists(visible.filter(pk=OuterRef("subject_id")))
         return self.filter(user_id=user.pk).filter(condition)
 
-    def visible_to(self, user, action: str = "view") -> NotificationQuerySet:
-        """The API base viewsets' entry point: the same rule as readable_by."""
-        return self.readable_by(user)
+    def readable_by(self, user) -> NotificationQuerySet:
+        """What the list, the bell, the API and the e-mails read: `visible_to(user)`."""
+        return self.visible_to(user)
 
     def unread(self) -> NotificationQuerySet:
         return self.filter(read_at__isnull=True)

@@ -84,6 +84,16 @@ def _report(kz, officer_kz, **_):
     return request_report(officer_kz, "seizure_statistics", {"date_from": "2026-01-01", "date_to": "2026-11-30"}, "csv")
 
 
+def _notification(kz, officer_kz, **_):
+    from notifications.events import Event
+    from notifications.models import Notification
+    from notifications.services import notify, users
+
+    record = _intel_record(kz=kz, officer_kz=officer_kz)
+    notify(Event.REVIEW_DUE, record, users(officer_kz.pk))
+    return Notification.objects.get(user=officer_kz, subject_id=record.pk)
+
+
 def _donor(**_):
     from donors.models import Donor
 
@@ -102,6 +112,8 @@ CONTRACT: dict[str, tuple[Callable | None, set[str]]] = {
     "operations.ResultSeizure": (_result_seizure, {"officer_kz", "partner_kz", "coordinator", "analyst"}),
     # A report is its requester's.
     "reports.ReportRequest": (_report, {"officer_kz"}),
+    # A notification is its reader's, and only while the reader may see its subject.
+    "notifications.Notification": (_notification, {"officer_kz"}),
 }
 # Every donors model: donor relations and coordinators (the roles' model permissions).
 for _model in apps.get_app_config("donors").get_models():
