@@ -85,6 +85,7 @@ class StixImportView(APIView):
     """
 
     permission_classes = [permissions.IsAuthenticated]
+    partner_write_scope = "seizures"  # members.scopes
 
     @extend_schema(
         operation_id="intel_stix_import",

@@ -332,6 +332,7 @@ class SeizureViewSet(mixins.ListModelMixin, _RecordBase):
     an `Idempotency-Key` header: the same key again returns the first answer."""
 
     queryset = IntelRecord.objects.filter(kind=RecordKind.SEIZURE).select_related("originating_state")
+    partner_write_scope = "seizures"  # a partner token needs the seizures scope to post (members.scopes)
 
     def get_serializer_class(self):
         if self.action == "retrieve":

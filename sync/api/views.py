@@ -99,6 +99,7 @@ class WebhookViewSet(viewsets.ModelViewSet):
 
     serializer_class = WebhookSubscriptionSerializer
     permission_classes = [IsPartnerSystem]
+    partner_scope = "webhooks"  # members.scopes: every call needs the webhooks scope
     pagination_class = CreatedCursorPagination
     queryset = WebhookSubscription.objects.all()
 
