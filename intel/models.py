@@ -127,7 +127,7 @@ class IntelRecord(ShareableModel):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="intel_records", verbose_name=_("author")
     )
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
-    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True, db_index=True)
     review_date = models.DateField(_("review date"), null=True, blank=True)
     status = models.CharField(
         _("status"), max_length=10, choices=RecordStatus.choices, default=RecordStatus.ACTIVE, db_index=True

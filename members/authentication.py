@@ -26,6 +26,7 @@ from rest_framework import authentication, exceptions
 
 from .models import APIToken, _hash_key
 from .roles import Role
+from .scopes import check_token_scope
 
 CACHE_PREFIX = "apitoken:"
 
@@ -36,6 +37,13 @@ def cache_key(key_hash: str) -> str:
 
 class HashedTokenAuthentication(authentication.TokenAuthentication):
     keyword = "Token"
+
+    def authenticate(self, request):
+        result = super().authenticate(request)
+        if result is not None:
+            # Scopes are checked on every call that a token authenticates (members.scopes).
+            check_token_scope(request, result[1])
+        return result
 
     def authenticate_credentials(self, key: str):
         ttl = getattr(settings, "API_TOKEN_CACHE_SECONDS", 0)

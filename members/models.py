@@ -22,6 +22,7 @@ from core.sharing import ShareableModel, ShareableQuerySet, forget_user_caches, 
 from core.visibility import VisibleQuerySet, holds_model_permission
 
 from .roles import Role
+from .scopes import default_scopes
 
 
 class DirectoryQuerySet(VisibleQuerySet):
@@ -61,6 +62,7 @@ class State(models.Model):
     group = models.OneToOneField(
         Group, on_delete=models.PROTECT, related_name="state", editable=False, null=True, verbose_name=_("group")
     )
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True, db_index=True)
 
     objects = DirectoryQuerySet.as_manager()
 
@@ -143,6 +145,7 @@ class Agency(models.Model):
     name_en = models.CharField(_("name (English)"), max_length=200)
     name_ru = models.CharField(_("name (Russian)"), max_length=200)
     abbreviation = models.CharField(_("abbreviation"), max_length=30, blank=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True, db_index=True)
 
     objects = DirectoryQuerySet.as_manager()
 
@@ -267,6 +270,9 @@ class APIToken(models.Model):
     expires_at = models.DateTimeField(_("expires at"))
     revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
     last_used_at = models.DateTimeField(_("last used at"), null=True, blank=True)
+    scopes = models.JSONField(
+        _("scopes"), default=default_scopes, help_text=_("read, seizures, write, webhooks (members.scopes).")
+    )
 
     objects = APITokenQuerySet.as_manager()
 
@@ -279,7 +285,9 @@ class APIToken(models.Model):
         return f"{self.prefix}… ({self.user})"
 
     @classmethod
-    def issue(cls, user: User, name: str = "", lifetime_days: int | None = None) -> tuple[APIToken, str]:
+    def issue(
+        cls, user: User, name: str = "", lifetime_days: int | None = None, scopes: list[str] | None = None
+    ) -> tuple[APIToken, str]:
         """Create a token for a partner-system account; return it and the raw key.
 
         Persons never get a token: a token bypasses the browser's second factor.
@@ -294,8 +302,15 @@ class APIToken(models.Model):
             prefix=raw[:8],
             key_hash=_hash_key(raw),
             expires_at=timezone.now() + timedelta(days=days),
+            scopes=list(scopes) if scopes is not None else default_scopes(),
         )
         return token, raw
+
+    def rotate(self) -> tuple[APIToken, str]:
+        """A new token with the same account, name and scopes; this one is revoked. Returns the new raw key."""
+        new, raw = APIToken.issue(self.user, name=self.name, scopes=self.scopes)
+        self.revoke()
+        return new, raw
 
     @classmethod
     def find(cls, raw: str) -> APIToken | None:
@@ -336,7 +351,7 @@ class Notice(ShareableModel):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="notices", verbose_name=_("author")
     )
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
-    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True, db_index=True)
 
     objects = ShareableQuerySet.as_manager()
 

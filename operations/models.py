@@ -113,7 +113,7 @@ class JointOperation(ShareableModel):
         verbose_name=_("created by"),
     )
     created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
-    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True, db_index=True)
     archived_at = models.DateTimeField(_("archived at"), null=True, blank=True, editable=False)
 
     objects = JointOperationQuerySet.as_manager()

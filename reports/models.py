@@ -105,6 +105,7 @@ class ReportRequest(models.Model):
     restarts = models.PositiveSmallIntegerField(_("restarts after a worker failure"), default=0)
     task_id = models.CharField(_("task id"), max_length=64, blank=True)
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True, db_index=True)
     started_at = models.DateTimeField(_("started at"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
     expires_at = models.DateTimeField(_("expires at"), null=True, blank=True)
