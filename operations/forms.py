@@ -27,19 +27,19 @@ class JointOperationForm(OneTimeTokenMixin, BootstrapFormMixin, forms.ModelForm)
         label=_("Participating states"),
         queryset=State.objects.none(),
         required=False,
-        widget=forms.SelectMultiple(attrs={"size": 6}),
+        widget=forms.CheckboxSelectMultiple,
     )
     transit_states = forms.ModelMultipleChoiceField(
         label=_("Transit states"),
         queryset=State.objects.none(),
         required=False,
-        widget=forms.SelectMultiple(attrs={"size": 4}),
+        widget=forms.CheckboxSelectMultiple,
     )
     observer_states = forms.ModelMultipleChoiceField(
         label=_("Observer states"),
         queryset=State.objects.none(),
         required=False,
-        widget=forms.SelectMultiple(attrs={"size": 4}),
+        widget=forms.CheckboxSelectMultiple,
         help_text=_("Observers follow the operation but do not consent."),
     )
 
@@ -122,7 +122,9 @@ class ConsentForm(forms.Form):
         widget=forms.Select(attrs={"class": "form-select"}),
     )
     conditions = forms.CharField(
-        label=_("Conditions"), required=False, widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"})
+        label=_("Conditions, or the reason for a refusal"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"}),
     )
     national_case_reference = forms.CharField(
         label=_("National case reference"),
@@ -130,7 +132,23 @@ class ConsentForm(forms.Form):
         required=False,
         widget=forms.TextInput(attrs={"class": "form-control"}),
     )
+    confirm_refusal = forms.BooleanField(
+        label=_("I confirm that my state refuses to take part in this version of the operation."),
+        required=False,
+        widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
+    )
     version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def clean(self):
+        """A refusal stops an operation for every state: it needs a reason and a
+        deliberate confirmation, not one click on the wrong option."""
+        data = super().clean()
+        if data.get("decision") == Consent.REFUSED:
+            if not (data.get("conditions") or "").strip():
+                self.add_error("conditions", _("Give the reason for refusing: the lead state and the centre read it."))
+            if not data.get("confirm_refusal"):
+                self.add_error("confirm_refusal", _("Tick the box to confirm the refusal."))
+        return data
 
 
 class ControlledDeliveryForm(forms.ModelForm):

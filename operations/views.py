@@ -55,7 +55,6 @@ from .workflow import (
     TransitionError,
     TransitionForbidden,
     _lock,
-    available_transitions,
     can_edit,
     can_edit_delivery,
     can_enter_results,
@@ -63,6 +62,7 @@ from .workflow import (
     decide_consent,
     fire,
     is_state_officer,
+    transitions_with_reasons,
 )
 
 PARTICIPATIONS = Prefetch(
@@ -195,10 +195,13 @@ class OperationDetailView(VisibleQuerysetMixin, DetailView):
         attach_visible_intel_records(user, seizures)
         route = route_map_data(delivery) if delivery is not None else None
         totals = seizure_totals(seizures)
+        transitions = transitions_with_reasons(user, op)
         actions = [
             {"transition": t, "form": TransitionForm(initial={"transition": t.name, "expected_status": op.status})}
-            for t in available_transitions(user, op)
+            for t, unmet in transitions
+            if not unmet
         ]
+        blocked = [{"transition": t, "reasons": unmet} for t, unmet in transitions if unmet]
         participation = consent_participation(user, op)
         context.update(
             timeline=timeline,
@@ -209,6 +212,7 @@ class OperationDetailView(VisibleQuerysetMixin, DetailView):
             seizure_totals=totals,
             total_kg=sum((row["kg"] for row in totals), Decimal("0")),
             actions=actions,
+            blocked_actions=blocked,
             consent_participation=participation,
             consent_form=self._consent_form(op, participation) if participation else None,
             can_edit=can_edit(user, op),
@@ -337,7 +341,8 @@ class ConsentView(LoginRequiredMixin, View):
         op = get_visible_or_404(JointOperation, request.user, pk=pk)
         form = ConsentForm(request.POST)
         if not form.is_valid():
-            messages.error(request, _("The request was incomplete; nothing was done."))
+            problems = [str(error) for errors in form.errors.values() for error in errors]
+            messages.error(request, " ".join([str(_("Nothing was recorded.")), *problems]))
             return redirect(op)
         data = form.cleaned_data
         try:

@@ -277,15 +277,25 @@ def may_fire(user: Any, op: JointOperation, transition: Transition) -> bool:
 
 def available_transitions(user: Any, op: JointOperation) -> list[Transition]:
     """What the user may do now: right status, right actor, guards satisfied."""
+    return [t for t, unmet in _transitions_for(user, op) if not unmet]
+
+
+def transitions_with_reasons(user: Any, op: JointOperation) -> list[tuple[Transition, list[Any]]]:
+    """The user's transitions from the current status, each with the messages of its
+    unmet guards: an empty list means it can fire now; otherwise the page says why not
+    (e.g. "Complete": enter the operation's results first)."""
+    return _transitions_for(user, op)
+
+
+def _transitions_for(user: Any, op: JointOperation) -> list[tuple[Transition, list[Any]]]:
     roles = actor_roles(user, op)
     if not roles:
         return []
-    result = []
-    for name in USER_TRANSITIONS:
-        t = TRANSITIONS[name]
-        if op.status in t.sources and roles & t.actors and all(g.check(op) for g in t.guards):
-            result.append(t)
-    return result
+    return [
+        (t, [g.message for g in t.guards if not g.check(op)])
+        for t in (TRANSITIONS[name] for name in USER_TRANSITIONS)
+        if op.status in t.sources and roles & t.actors
+    ]
 
 
 def can_edit(user: Any, op: JointOperation) -> bool:

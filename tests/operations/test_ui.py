@@ -155,3 +155,35 @@ def test_list_filters(client_for, operation, coordinator):
     assert (
         operation.reference not in client.get(reverse("operations:operation-list"), {"year": year + 1}).content.decode()
     )
+
+
+def test_refusing_consent_needs_a_reason_and_a_confirmation(client_for, operation, officer_kz, officer_uz, coordinator):
+    from operations.models import Participation
+    from operations.workflow import fire
+
+    fire(operation, "propose", officer_kz)
+    operation.refresh_from_db()
+    client = client_for(officer_uz)
+    url = f"/operations/{operation.pk}/consent/"
+    response = client.post(url, {"decision": "refused", "version": operation.version}, follow=True)
+    assert "Give the reason for refusing" in response.content.decode()
+    assert Participation.objects.get(operation=operation, state=officer_uz.state).consent != "refused"
+    client.post(url, {"decision": "refused", "conditions": "No resources", "version": operation.version})
+    assert Participation.objects.get(operation=operation, state=officer_uz.state).consent != "refused"
+    client.post(
+        url,
+        {"decision": "refused", "conditions": "No resources", "confirm_refusal": "on", "version": operation.version},
+    )
+    assert Participation.objects.get(operation=operation, state=officer_uz.state).consent == "refused"
+
+
+def test_an_active_operation_without_results_says_why_it_cannot_be_completed(
+    client_for, operation, officer_kz, coordinator
+):
+    from tests.operations.conftest import advance
+
+    advance(operation, "active", coordinator)
+    page = client_for(officer_kz).get(operation.get_absolute_url()).content.decode()
+    assert 'data-testid="blocked-complete"' in page
+    assert "Enter the operation&#x27;s results first." in page or "Enter the operation's results first." in page
+    assert 'data-testid="action-complete"' not in page
