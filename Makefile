@@ -51,15 +51,15 @@ schema-check: install
 	$(PY) manage.py spectacular --validate --fail-on-warn --file /dev/null
 
 messages: install
-	for app in members intel operations donors reports notifications; do (cd $$app && ../$(VENV)/bin/django-admin makemessages -l ru); done
-	$(VENV)/bin/django-admin makemessages -l ru --ignore=.venv --ignore=members --ignore=intel --ignore=operations --ignore=donors --ignore=reports --ignore=notifications --ignore=tests --ignore=staticfiles --ignore=var
+	for app in members intel operations donors reports notifications sync; do (cd $$app && ../$(VENV)/bin/django-admin makemessages -l ru); done
+	$(VENV)/bin/django-admin makemessages -l ru --ignore=.venv --ignore=members --ignore=intel --ignore=operations --ignore=donors --ignore=reports --ignore=notifications --ignore=sync --ignore=tests --ignore=staticfiles --ignore=var
 	$(VENV)/bin/django-admin compilemessages --ignore=.venv
 
 # Every user-facing string has a Russian translation: extract afresh, then refuse
 # any untranslated or fuzzy entry. (It rewrites the .po files' line references.)
 messages-check: install
-	for app in members intel operations donors reports notifications; do (cd $$app && ../$(VENV)/bin/django-admin makemessages -l ru >/dev/null); done
-	$(VENV)/bin/django-admin makemessages -l ru --ignore=.venv --ignore=members --ignore=intel --ignore=operations --ignore=donors --ignore=reports --ignore=notifications --ignore=tests --ignore=staticfiles --ignore=var >/dev/null
+	for app in members intel operations donors reports notifications sync; do (cd $$app && ../$(VENV)/bin/django-admin makemessages -l ru >/dev/null); done
+	$(VENV)/bin/django-admin makemessages -l ru --ignore=.venv --ignore=members --ignore=intel --ignore=operations --ignore=donors --ignore=reports --ignore=notifications --ignore=sync --ignore=tests --ignore=staticfiles --ignore=var >/dev/null
 	@status=0; for po in locale/ru/LC_MESSAGES/django.po */locale/ru/LC_MESSAGES/django.po; do \
 	  stats=$$(msgfmt --statistics -o /dev/null $$po 2>&1); echo "$$po: $$stats"; \
 	  case "$$stats" in *fuzzy*|*untranslated*) status=1;; esac; done; exit $$status
