@@ -27,7 +27,6 @@ from django.utils.translation import gettext as _
 
 from .choices import ReportStatus
 from .models import ReportRequest
-from .signals import report_finished
 
 logger = logging.getLogger(__name__)
 
@@ -98,7 +97,6 @@ def _finish(report: ReportRequest, status: str, **fields) -> None:
     for name, value in fields.items():
         setattr(report, name, value)
     report.save(update_fields=["status", "finished_at", "expires_at", *fields])
-    report_finished.send(sender=ReportRequest, report=report)
 
 
 class Heartbeat:

@@ -46,17 +46,15 @@ def test_a_reporting_obligation_due_tells_donor_relations(donor_relations, offic
 
 
 def test_a_ready_report_tells_its_requester_only(officer_kz, officer_uz, coordinator):
-    from reports.choices import ReportStatus
     from reports.models import ReportRequest
-    from reports.signals import report_finished
+    from reports.tasks import _finish
 
     report = ReportRequest.objects.create(requested_by=officer_kz, kind="seizure_statistics", format="csv")
-    report.status = ReportStatus.SUCCEEDED
-    report_finished.send(sender=ReportRequest, report=report)
+    _finish(report, "succeeded")
     assert told(Event.REPORT_READY) == {"officer-kz"}
     assert Notification.objects.readable_by(officer_kz).filter(event=Event.REPORT_READY).exists()
     assert not Notification.objects.readable_by(officer_uz).exists()
-    report.status = ReportStatus.FAILED
     Notification.objects.all().delete()
-    report_finished.send(sender=ReportRequest, report=report)
+    failed = ReportRequest.objects.create(requested_by=officer_kz, kind="seizure_statistics", format="csv")
+    _finish(failed, "failed")
     assert not Notification.objects.exists()
