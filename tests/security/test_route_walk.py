@@ -80,6 +80,13 @@ def test_the_walk_covers_the_ui_the_api_and_the_admin():
     assert "/states/%00/" in urls
 
 
+def test_a_number_beyond_bigint_is_not_found_before_any_lookup(client_for, officer_kz):
+    client = client_for(officer_kz)
+    assert client.get("/notices/9223372036854775808/").status_code == 404
+    assert client.get("/api/v1/states/99999999999999999999/").json()["detail"]
+    assert client.get("/notices/9223372036854775807/").status_code == 404  # in range: the view's own 404
+
+
 def test_a_nul_byte_in_the_path_is_a_bad_request(client_for, officer_kz):
     response = client_for(officer_kz).get("/states/%00/")
     assert response.status_code == 400
