@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy
 from members.models import State
 from members.roles import is_centre_staff, is_state_officer
 
+from . import handling
 from .models import IntelRecord, Receipt
 from .signals import record_archived
 from .vocabularies import RecordStatus
@@ -35,10 +36,9 @@ RECEIPT_LABELS = {
 
 
 def is_originator(user, record: IntelRecord) -> bool:
-    """An officer of the originating state, or the centre's staff for the centre's products."""
-    if record.originating_state_id is None:
-        return is_centre_staff(user)
-    return is_state_officer(user, record.originating_state_id)
+    """An officer of the originating state, or the centre's staff for the centre's products
+    (the rule lives in intel.handling, the one place originator control is decided)."""
+    return handling.is_originator(user, record)
 
 
 def may_see_receipts(user, record: IntelRecord) -> bool:
@@ -95,8 +95,8 @@ def acknowledge(user, record: IntelRecord) -> Receipt:
 
 
 def _require_originator(user, record: IntelRecord) -> None:
-    if not is_originator(user, record):
-        raise PermissionDenied(_("Only the originator may extend the review date or archive this record."))
+    # Extending the review date and archiving are edits: intel.handling decides (403 naming the rule).
+    handling.may_edit(user, record)
 
 
 @transaction.atomic
