@@ -183,7 +183,8 @@ class IntelRecordViewSet(mixins.CreateModelMixin, mixins.ListModelMixin, mixins.
         return Response(RemarkingRequestSerializer(req).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(responses=RemarkingRequestSerializer(many=True))
-    @action(detail=True, methods=["get"], url_path="remarking-requests")
+    # A bare list (at most 200), as its schema says: no pagination on this action.
+    @action(detail=True, methods=["get"], url_path="remarking-requests", pagination_class=None)
     def remarking_requests(self, request, pk=None):
         """Re-marking requests: all of them for the originator, one's own state's for others."""
         record = self.get_object()

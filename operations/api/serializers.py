@@ -167,7 +167,8 @@ class OperationDetailSerializer(JointOperationSerializer):
 
     transitions = TransitionLogSerializer(many=True, read_only=True)
     consent_events = ConsentLogSerializer(many=True, read_only=True)
-    controlled_delivery = ControlledDeliverySerializer(read_only=True)
+    # Null for an operation that is not a controlled delivery (the schema says so).
+    controlled_delivery = ControlledDeliverySerializer(read_only=True, allow_null=True)
     result = OperationResultSerializer(read_only=True)
     seizures = ResultSeizureSerializer(many=True, read_only=True)
 
