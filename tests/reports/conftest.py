@@ -110,7 +110,8 @@ PERIOD = {"date_from": "2026-01-01", "date_to": "2026-03-31", "states": []}
 def report_workers(transactional_db, settings):
     """Start real workers on the test settings of tests/reports/worker_settings.py.
 
-    `start(chunk_delay=0.0)` starts one more worker; every worker is stopped at the end.
+    `start(chunk_delay=0.0, **env)` starts one more worker (env: extra variables, e.g. its
+    broker or heartbeat interval); every worker is stopped at the end.
     Same requirements as `celery_worker_process` (PostgreSQL and a Redis broker).
     """
     from caricc_portal.celery import app
@@ -121,9 +122,13 @@ def report_workers(transactional_db, settings):
     app.control.purge()
     started: list[WorkerProcess] = []
 
-    def start(chunk_delay: float = 0.0) -> WorkerProcess:
+    def start(chunk_delay: float = 0.0, **env: str) -> WorkerProcess:
         worker = WorkerProcess(
-            env={"DJANGO_SETTINGS_MODULE": "tests.reports.worker_settings", "REPORTS_CHUNK_DELAY": str(chunk_delay)}
+            env={
+                "DJANGO_SETTINGS_MODULE": "tests.reports.worker_settings",
+                "REPORTS_CHUNK_DELAY": str(chunk_delay),
+                **env,
+            }
         ).start()
         started.append(worker)
         return worker
