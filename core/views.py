@@ -135,3 +135,41 @@ def remember_result(request, url: str) -> None:
     token = getattr(request, "submission_token", "")
     if token:
         SubmissionToken.objects.filter(user=request.user, token=token).update(url=url[:500])
+
+
+class SortableListMixin(_ListViewBase):
+    """List views sorted by a column the reader picks: `?sort=date` / `?sort=-date`.
+
+    `sortable` maps the URL parameter to the model field(s) and the column label:
+    `{"date": ("created_at", _("Date")), "name": (("name", "id"), _("Name"))}`.
+    The last field of every ordering is the primary key, so equal values keep a
+    stable order across pages. `default_sort` is the parameter used without
+    `?sort=` (prefix "-" for descending). An unknown parameter falls back to it
+    (a bookmarked old link still works). Templates draw the headers with
+    `{% sort_header "date" %}` (core/templatetags/portal.py).
+    """
+
+    sortable: dict[str, tuple[str | tuple[str, ...], Any]] = {}
+    default_sort = ""
+
+    @property
+    def current_sort(self) -> str:
+        """The validated `?sort=` value ("date" or "-date")."""
+        wanted = self.request.GET.get("sort", "")
+        return wanted if wanted.lstrip("-") in self.sortable else self.default_sort
+
+    def sort_fields(self) -> list[str]:
+        """The ORDER BY of the current sort, ending with the primary key as tie-break."""
+        sort = self.current_sort
+        if not sort:
+            return []
+        descending = sort.startswith("-")
+        fields = self.sortable[sort.lstrip("-")][0]
+        fields = [fields] if isinstance(fields, str) else list(fields)
+        if "id" not in fields and "pk" not in fields:
+            fields.append("id")
+        return [f"-{f}" if descending else f for f in fields]
+
+    def apply_sort(self, queryset):
+        fields = self.sort_fields()
+        return queryset.order_by(*fields) if fields else queryset

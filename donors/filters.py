@@ -19,7 +19,7 @@ def _visible(model):
 
 class DonorFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(method="search", label=_("Search"))
-    type = django_filters.ChoiceFilter(choices=DonorType.choices, label=_("Type"))
+    type = django_filters.ChoiceFilter(empty_label=_("All"), choices=DonorType.choices, label=_("Type"))
     country = django_filters.CharFilter(lookup_expr="iexact", label=_("Country"))
     archived = django_filters.BooleanFilter(field_name="archived_at", lookup_expr="isnull", exclude=True)
 
@@ -32,10 +32,12 @@ class DonorFilterSet(django_filters.FilterSet):
 
 
 class PledgeFilterSet(django_filters.FilterSet):
-    donor = django_filters.ModelChoiceFilter(queryset=_visible(Donor), label=_("Donor"))
-    event = django_filters.ModelChoiceFilter(queryset=_visible(PledgingEvent), label=_("Pledging event"))
-    status = django_filters.ChoiceFilter(choices=PledgeStatus.choices, label=_("Status"))
-    earmark = django_filters.ChoiceFilter(choices=Earmark.choices, label=_("Earmark"))
+    donor = django_filters.ModelChoiceFilter(empty_label=_("All"), queryset=_visible(Donor), label=_("Donor"))
+    event = django_filters.ModelChoiceFilter(
+        empty_label=_("All"), queryset=_visible(PledgingEvent), label=_("Pledging event")
+    )
+    status = django_filters.ChoiceFilter(empty_label=_("All"), choices=PledgeStatus.choices, label=_("Status"))
+    earmark = django_filters.ChoiceFilter(empty_label=_("All"), choices=Earmark.choices, label=_("Earmark"))
     currency = django_filters.CharFilter(lookup_expr="iexact", label=_("Currency"))
     year = django_filters.NumberFilter(method="covers_year", label=_("Year covered"))
     overpaid = django_filters.BooleanFilter(method="filter_overpaid", label=_("Overpaid"))
@@ -54,7 +56,7 @@ class PledgeFilterSet(django_filters.FilterSet):
 
 
 class PaymentFilterSet(django_filters.FilterSet):
-    pledge = django_filters.ModelChoiceFilter(queryset=_visible(Pledge))
+    pledge = django_filters.ModelChoiceFilter(empty_label=_("All"), queryset=_visible(Pledge))
     value_date_after = django_filters.DateFilter(field_name="value_date", lookup_expr="gte")
     value_date_before = django_filters.DateFilter(field_name="value_date", lookup_expr="lte")
     currency = django_filters.CharFilter(lookup_expr="iexact")

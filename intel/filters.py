@@ -8,6 +8,7 @@ from django.db.models import BooleanField, Exists, F, Func, OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.filters import LightFilterSet
 from members.models import State
 
 from .models import IntelRecord, SeizureItem
@@ -31,14 +32,16 @@ def local_midnight(day: date) -> datetime:
     return timezone.make_aware(datetime.combine(day, time.min), timezone.get_default_timezone())
 
 
-class IntelRecordFilterSet(django_filters.FilterSet):
+class IntelRecordFilterSet(LightFilterSet):
     q = django_filters.CharFilter(method="filter_q", label=_("Search"))
-    kind = django_filters.ChoiceFilter(choices=RecordKind.choices, label=_("Kind"))
+    kind = django_filters.ChoiceFilter(empty_label=_("All"), choices=RecordKind.choices, label=_("Kind"))
     state = django_filters.CharFilter(method="filter_state", label=_("Originating state (ISO code)"))
-    substance = django_filters.ChoiceFilter(choices=Substance.choices, method="filter_substance", label=_("Substance"))
+    substance = django_filters.ChoiceFilter(
+        empty_label=_("All"), choices=Substance.choices, method="filter_substance", label=_("Substance")
+    )
     created_after = django_filters.DateFilter(method="filter_created_after", label=_("From"))
     created_before = django_filters.DateFilter(method="filter_created_before", label=_("To"))
-    tlp = django_filters.ChoiceFilter(choices=TLP.choices, label=_("TLP"))
+    tlp = django_filters.ChoiceFilter(empty_label=_("All"), choices=TLP.choices, label=_("TLP"))
     inbox = django_filters.BooleanFilter(method="filter_inbox", label=_("Only records from other states"))
 
     class Meta:

@@ -59,10 +59,12 @@ class IntelRecordQuerySet(ShareableQuerySet):
     """Records: visibility (inherited), unread markers and search."""
 
     def with_unread(self, user) -> IntelRecordQuerySet:
-        """Annotate `is_read`: whether this user has opened the record's page."""
+        """Annotate `is_read`: whether this user has opened the record's page (or marked it read)."""
         return self.annotate(
             is_read=Exists(
-                AccessLog.objects.filter(record=OuterRef("pk"), user_id=user.pk, action=AccessLog.Action.VIEW)
+                AccessLog.objects.filter(
+                    record=OuterRef("pk"), user_id=user.pk, action__in=AccessLog.READ_ACTIONS
+                )
             )
         )
 
@@ -693,6 +695,8 @@ class AccessLog(models.Model):
         DOWNLOAD = "download", _("Downloaded attachment")
         EXPORT = "export", _("Exported")
         API_VIEW = "api_view", _("Viewed through the API")
+        # The reader marked it read from the inbox without opening it (bulk "mark as read").
+        MARKED_READ = "mark_read", _("Marked as read")
 
     record = models.ForeignKey(
         IntelRecord, on_delete=models.PROTECT, related_name="access_log", verbose_name=_("record")
@@ -709,6 +713,9 @@ class AccessLog(models.Model):
     detail = models.CharField(_("detail"), max_length=255, blank=True)
 
     objects = AccessLogQuerySet.as_manager()
+
+    # The entries that make a record "read" for its reader (IntelRecordQuerySet.with_unread).
+    READ_ACTIONS = (Action.VIEW, Action.MARKED_READ)
 
     class Meta:
         ordering = ["-at", "-id"]

@@ -9,6 +9,7 @@ urlpatterns = [
     path("records/", views.RecordListView.as_view(), name="record-list"),
     path("mine/", views.MyRecordsView.as_view(), name="my-records"),
     path("search/", views.SearchView.as_view(), name="search"),
+    path("mark-read/", views.mark_read, name="mark-read"),
     path("export.csv", views.ExportView.as_view(), name="export"),
     path("dashboard/", dashboard.SeizureDashboardView.as_view(), name="dashboard"),
     path("records/new/", views.RecordCreateView.as_view(), name="record-create"),

@@ -24,17 +24,20 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 from django.views.generic import DetailView, FormView, ListView
 from django_countries import countries
 
 from core import uploads
 from core.exports import csv_response
+from core.net import client_ip
 from core.permissions import get_visible_or_404
-from core.views import PageSizeMixin, VisibleQuerysetMixin, claim_submission, remember_result
+from core.views import PageSizeMixin, SortableListMixin, VisibleQuerysetMixin, claim_submission, remember_result
+from core.visibility import capped_count
 from members.models import State
 from members.roles import is_centre_staff
 
@@ -132,14 +135,24 @@ def _form_errors_to(form, exc: ValidationError | handling.HandlingRuleError) -> 
         form.add_error(None, exc.messages)
 
 
-class RecordListView(PageSizeMixin, VisibleQuerysetMixin, ListView):
+class RecordListView(SortableListMixin, PageSizeMixin, VisibleQuerysetMixin, ListView):
     """All records the user may see, with filters and full-text search.
 
     `?page_size=N` as everywhere (PageSizeMixin); the pages themselves are keyset
-    pages (`?after=`), not Django's COUNT/OFFSET paginator.
+    pages (`?after=`), not Django's COUNT/OFFSET paginator. Only sorts an index
+    serves are offered: by date (created_at, id) either way, and by reference
+    (unique); the keyset follows the chosen sort.
     """
 
     model = IntelRecord
+    sortable = {
+        "date": (("created_at", "id"), gettext_lazy("Date")),
+        "reference": ("reference", gettext_lazy("Reference")),
+    }
+    default_sort = "-date"
+    # The count above the list stops here ("more than N"): counting every visible
+    # record of a million-row table is what keyset pages avoid.
+    count_cap = 500
     template_name = "intel/record_list.html"
     select_related = ("originating_state",)
     heading = gettext_lazy("Records")
@@ -157,26 +170,41 @@ class RecordListView(PageSizeMixin, VisibleQuerysetMixin, ListView):
             qs = qs.with_unread(self.request.user)
         self.filter_form = RecordFilterForm(self.request.GET or None)
         qs = IntelRecordFilterSet(self.request.GET, queryset=qs).qs
-        return qs.order_by("-created_at", "-id")
+        return self.apply_sort(qs)
+
+    def keyset_filter(self, qs, after: str):
+        """The rows after the `?after=` position, in the current sort's direction."""
+        sort = self.current_sort
+        descending = sort.startswith("-")
+        if sort.lstrip("-") == "reference":
+            # Unique: the reference alone is the position.
+            return qs.filter(reference__lt=after) if descending else qs.filter(reference__gt=after)
+        stamp, _sep, pk = after.rpartition("_")
+        ts = datetime.fromisoformat(stamp)
+        # A range on the indexed created_at, then the tie-break: an OR of
+        # the two conditions would keep PostgreSQL off the index.
+        if descending:
+            return qs.filter(created_at__lte=ts).exclude(Q(created_at=ts) & Q(id__gte=int(pk)))
+        return qs.filter(created_at__gte=ts).exclude(Q(created_at=ts) & Q(id__lte=int(pk)))
+
+    def keyset_position(self, row) -> str:
+        if self.current_sort.lstrip("-") == "reference":
+            return row.reference
+        return f"{row.created_at.isoformat()}_{row.pk}"
 
     def paginate_keyset(self, qs):
         after = self.request.GET.get("after", "")
         if after:
             try:
-                stamp, _sep, pk = after.rpartition("_")
-                ts = datetime.fromisoformat(stamp)
-                # A range on the indexed created_at, then the tie-break: an OR of
-                # the two conditions would keep PostgreSQL off the index.
-                qs = qs.filter(created_at__lte=ts).exclude(Q(created_at=ts) & Q(id__gte=int(pk)))
+                qs = self.keyset_filter(qs, after)
             except ValueError as exc:
                 raise Http404 from exc
         size = self.get_paginate_by(qs)
         rows = list(qs[: size + 1])
         next_url = None
         if len(rows) > size:
-            last = rows[size - 1]
             params = {k: v for k, v in self.request.GET.items() if k != "after"}
-            params["after"] = f"{last.created_at.isoformat()}_{last.pk}"
+            params["after"] = self.keyset_position(rows[size - 1])
             next_url = "?" + urlencode(params)
         return rows[:size], next_url
 
@@ -209,6 +237,13 @@ class RecordListView(PageSizeMixin, VisibleQuerysetMixin, ListView):
             for r in rows
         ]
 
+    def total(self, rows, next_url) -> int | str:
+        """How many records the filters match: the first page counts itself; beyond
+        it, a count capped at `count_cap` (core.visibility.capped_count)."""
+        if not next_url and not self.request.GET.get("after"):
+            return len(rows)
+        return capped_count(self.object_list, self.count_cap)
+
     def get_context_data(self, **kwargs):
         rows, next_url = self.paginate_keyset(self.object_list)
         context = {
@@ -224,6 +259,8 @@ class RecordListView(PageSizeMixin, VisibleQuerysetMixin, ListView):
             "mode": self.mode,
             "first_url": "?" + urlencode({k: v for k, v in self.request.GET.items() if k != "after"}),
             "is_later_page": bool(self.request.GET.get("after")),
+            "total": self.total(rows, next_url),
+            "mark_read_url": reverse("intel:mark-read") if self.mode == "inbox" else "",
         }
         context.update(kwargs)
         context["view"] = self
@@ -297,6 +334,57 @@ class MyRecordsView(RecordListView):
 class SearchView(RecordListView):
     heading = gettext_lazy("Search")
     mode = "search"
+
+
+# The most records one "mark as read" takes (a page holds at most 500).
+MARK_READ_LIMIT = 500
+
+
+@login_required
+@require_POST
+def mark_read(request):
+    """Bulk "mark as read" from the inbox: the ticked records, those the user may see
+    and has not read yet, get one append-only `mark_read` access log entry each.
+
+    Three queries whatever the number ticked: the visible unread ids, one bulk
+    insert (and the session). Ids the user may not see are ignored silently,
+    as a 404 would be for one record.
+    """
+    try:
+        ids = {int(v) for v in request.POST.getlist("record")}
+    except ValueError as exc:
+        raise Http404 from exc
+    ids = sorted(ids)[:MARK_READ_LIMIT]
+    unread = list(
+        IntelRecord.objects.visible_to(request.user)
+        .filter(pk__in=ids)
+        .with_unread(request.user)
+        .filter(is_read=False)
+        .order_by()
+        .values_list("pk", flat=True)
+    )
+    ip = client_ip(request) or None
+    AccessLog.objects.bulk_create(
+        AccessLog(
+            record_id=pk,
+            user=request.user,
+            state_id=request.user.state_id,
+            action=AccessLog.Action.MARKED_READ,
+            ip=ip,
+        )
+        for pk in unread
+    )
+    if unread:
+        messages.success(
+            request,
+            ngettext("%(n)d record marked as read.", "%(n)d records marked as read.", len(unread)) % {"n": len(unread)},
+        )
+    else:
+        messages.info(request, _("Nothing to mark: tick the unread records first."))
+    back = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        back = reverse("intel:inbox")
+    return HttpResponseRedirect(back)
 
 
 class RecordDetailView(VisibleQuerysetMixin, DetailView):

@@ -12,10 +12,14 @@ from .models import JointOperation
 
 
 class JointOperationFilterSet(django_filters.FilterSet):
-    status = django_filters.ChoiceFilter(label=_("Status"), choices=Status.choices)
-    operation_type = django_filters.ChoiceFilter(label=_("Type"), choices=OperationType.choices)
+    status = django_filters.ChoiceFilter(empty_label=_("All"), label=_("Status"), choices=Status.choices)
+    operation_type = django_filters.ChoiceFilter(empty_label=_("All"), label=_("Type"), choices=OperationType.choices)
     state = django_filters.ModelChoiceFilter(
-        label=_("State"), queryset=State.objects.all(), to_field_name="code", method="filter_state"
+        empty_label=_("All"),
+        label=_("State"),
+        queryset=State.objects.all(),
+        to_field_name="code",
+        method="filter_state",
     )
     year = django_filters.NumberFilter(label=_("Year"), method="filter_year")
     archived = django_filters.BooleanFilter(label=_("Archived"), method="filter_archived")

@@ -9,6 +9,8 @@ from typing import Any
 from django import template
 from django.utils.formats import number_format
 from django.utils.html import format_html
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
 
 register = template.Library()
 
@@ -96,3 +98,45 @@ def money(value: Any, currency: str = "") -> str:
     decimals = 0 if code in ZERO_DECIMAL_CURRENCIES else 2
     text = number_format(amount, decimal_pos=decimals, use_l10n=True, force_grouping=True)
     return f"{text}\u00a0{code}" if code else text
+
+
+# Parameters that belong to a particular page of a list, dropped when the sort changes.
+_PAGE_PARAMS = frozenset({"sort", "page", "after", "before"})
+
+
+@register.simple_tag(takes_context=True)
+def sort_header(context: Any, param: str, label: Any = None) -> str:
+    """A `<th>` whose link sorts the list by `param` (core.views.SortableListMixin).
+
+    The current column carries `aria-sort` and an arrow; a click on it reverses the
+    order, a click on another column sorts by that one, ascending. Filters stay,
+    the page (or keyset position) starts over.
+    """
+    view = context.get("view")
+    request = context.get("request")
+    if view is None or request is None or param not in getattr(view, "sortable", {}):
+        return format_html('<th scope="col">{}</th>', label or "")
+    label = label if label is not None else view.sortable[param][1]
+    current = view.current_sort
+    if current.lstrip("-") == param:
+        descending = current.startswith("-")
+        aria, arrow = ("descending", "\u25bc") if descending else ("ascending", "\u25b2")
+        target = param if descending else f"-{param}"
+        if descending:
+            title = _("Sorted descending; click for ascending")
+        else:
+            title = _("Sorted ascending; click for descending")
+    else:
+        aria, arrow, target, title = "none", "", param, _("Sort by this column")
+    params = [(k, v) for k, values in request.GET.lists() if k not in _PAGE_PARAMS for v in values]
+    params.append(("sort", target))
+    return format_html(
+        '<th scope="col" aria-sort="{}"><a class="sort-link text-reset" href="?{}" title="{}" data-sort="{}">{}'
+        "{}</a></th>",
+        aria,
+        urlencode(params),
+        title,
+        param,
+        label,
+        format_html(' <span aria-hidden="true">{}</span>', arrow) if arrow else "",
+    )
