@@ -251,6 +251,11 @@ class RecordDetailSerializer(RecordListSerializer):
             "status": rfi.status,
             "overdue": rfi.is_overdue,
             "questions": [q.text for q in rfi.questions.all()],
+            # The record asked about, only for a reader who may see it (else null).
+            "about": rfi.about_id
+            if rfi.about_id
+            and IntelRecord.objects.visible_to(self.context["request"].user).filter(pk=rfi.about_id).exists()
+            else None,
             "responses": list(
                 IntelRecord.objects.visible_to(self.context["request"].user)
                 .filter(in_reply_to=obj)
@@ -428,6 +433,9 @@ class RFICreateSerializer(_RecordInput):
     questions = serializers.ListField(child=serializers.CharField(), allow_empty=False)
     urgency = serializers.ChoiceField(choices=Urgency.choices, default=Urgency.STANDARD)
     deadline = serializers.DateTimeField(required=False, allow_null=True)
+    about = serializers.IntegerField(
+        required=False, allow_null=True, help_text=_("Id of a record you may see that the request asks about.")
+    )
 
     class Meta(_RecordInput.Meta):
         fields = [
@@ -438,9 +446,17 @@ class RFICreateSerializer(_RecordInput):
             "questions",
             "urgency",
             "deadline",
+            "about",
         ]
 
     def create(self, validated_data):
+        user = self.context["request"].user
+        about = None
+        if validated_data.get("about"):
+            # Out of the user's scope looks like nonexistent: the same refusal either way.
+            about = IntelRecord.objects.visible_to(user).filter(pk=validated_data["about"]).first()
+            if about is None:
+                raise serializers.ValidationError({"about": _("You cannot ask about a record you may not see.")})
         return services.create_rfi(
             user=self.context["request"].user,
             fields=self.record_fields(validated_data),
@@ -451,6 +467,7 @@ class RFICreateSerializer(_RecordInput):
             urgency=validated_data["urgency"],
             deadline=validated_data.get("deadline"),
             identifiers=validated_data.get("identifiers", []),
+            about=about,
         )
 
 

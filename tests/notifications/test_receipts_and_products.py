@@ -110,3 +110,26 @@ def test_an_officer_reading_through_the_api_receives_but_a_partner_system_does_n
     assert not Receipt.objects.filter(record=record).exists()
     api_for(officer_kz).get(f"/api/v1/intel/records/{record.pk}/")
     assert Receipt.objects.filter(record=record, state=kz, opened_by=officer_kz).exists()
+
+
+def test_the_api_makes_an_rfi_about_a_record_and_shows_the_link_only_to_who_may_see_it(
+    make_record, officer_kz, officer_uz, officer_kg, uz, kg, api_for
+):
+    record = make_record(officer_kz, recipients=[uz])
+    payload = {
+        "title": "About the lorry",
+        **MARKINGS,
+        "addressees": ["KZ", "KG"],
+        "purpose": "p",
+        "legal_basis": "l",
+        "questions": ["Who drove?"],
+    }
+    refused = api_for(officer_kg).post(
+        "/api/v1/intel/rfis/", {**payload, "addressees": ["KZ"], "about": record.pk}, format="json"
+    )
+    assert refused.status_code == 400 and "about" in refused.json()
+    created = api_for(officer_uz).post("/api/v1/intel/rfis/", {**payload, "about": record.pk}, format="json")
+    assert created.status_code == 201, created.json()
+    rfi_id = created.json()["id"]
+    assert api_for(officer_kz).get(f"/api/v1/intel/records/{rfi_id}/").json()["rfi"]["about"] == record.pk
+    assert api_for(officer_kg).get(f"/api/v1/intel/records/{rfi_id}/").json()["rfi"]["about"] is None
