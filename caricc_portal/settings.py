@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "django_celery_results",
     "django_celery_beat",
     "simple_history",
+    "django_countries",
     # ours: the foundation, then the domain apps (docs/ARCHITECTURE.md)
     "core",
     "members",
@@ -140,7 +141,7 @@ if DATABASES["default"]["ENGINE"].endswith("postgresql"):
 if _db_password := env_secret("DATABASE_PASSWORD"):
     DATABASES["default"]["PASSWORD"] = _db_password
 # Optional streaming replica for heavy reads (report building, dashboards), chosen by
-# caricc_portal.db_router inside `use_replica()` blocks only; writes never go there.
+# core.replica inside `use_replica()` blocks only; writes never go there.
 if env.str("DATABASE_REPLICA_URL", default=""):
     DATABASES["replica"] = env.db("DATABASE_REPLICA_URL")
     DATABASES["replica"]["PASSWORD"] = (
@@ -152,7 +153,7 @@ if env.str("DATABASE_REPLICA_URL", default=""):
     DATABASES["replica"].setdefault("OPTIONS", {})["connect_timeout"] = env.int("REPLICA_CONNECT_TIMEOUT", default=3)
     # Tests read the replica alias from the test database itself.
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
-DATABASE_ROUTERS = ["caricc_portal.db_router.ReplicaRouter"]
+DATABASE_ROUTERS = ["core.replica.ReplicaRouter"]
 # Past this lag (seconds behind the primary) reads fall back to the primary;
 # the lag is measured at most once per REPLICA_LAG_CHECK_SECONDS per process.
 REPLICA_MAX_LAG_SECONDS = env.float("REPLICA_MAX_LAG_SECONDS", default=30.0)

@@ -23,7 +23,7 @@ from typing import Any
 
 from django.db.models import Exists, OuterRef
 
-from caricc_portal.db_router import replica_reads
+from core.replica import replica_reads
 
 from .choices import BudgetCategory, Closure, Earmark
 from .models import Agreement, BudgetLine, Instalment, Payment, Pledge

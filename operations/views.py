@@ -21,13 +21,14 @@ from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import DetailView, ListView, TemplateView
 from django_countries import countries
 
-from caricc_portal.db_router import replica_reads
 from core.permissions import get_visible_or_404
-from core.views import PageSizeMixin, VisibleQuerysetMixin, claim_submission, remember_result
+from core.replica import replica_reads
+from core.views import PageSizeMixin, SortableListMixin, VisibleQuerysetMixin, claim_submission, remember_result
 from intel.vocabularies import Substance
 
 from .choices import Consent, ParticipantRole, Status
@@ -87,10 +88,20 @@ def _locked_if(op: JointOperation, user, allowed: Callable[[object, JointOperati
         yield locked
 
 
-class OperationListView(PageSizeMixin, VisibleQuerysetMixin, ListView):
-    """Operations the user may see, filtered by status, type, state and year."""
+class OperationListView(SortableListMixin, PageSizeMixin, VisibleQuerysetMixin, ListView):
+    """Operations the user may see, filtered by status, type, state and year, sorted by a column."""
 
     model = JointOperation
+    sortable = {
+        "reference": ("reference", gettext_lazy("Reference")),
+        "code_name": ("code_name", gettext_lazy("Code name")),
+        "type": ("operation_type", gettext_lazy("Type")),
+        "lead": ("lead_state__code", gettext_lazy("Lead state")),
+        "planned": ("planned_start", gettext_lazy("Planned")),
+        "status": ("status", gettext_lazy("Status")),
+        "created": ("created_at", gettext_lazy("Created")),
+    }
+    default_sort = "-created"
     template_name = "operations/operation_list.html"
     paginate_by = 25
     select_related = ("lead_state",)
@@ -105,7 +116,7 @@ class OperationListView(PageSizeMixin, VisibleQuerysetMixin, ListView):
         for field in self.filterset.form.fields.values():
             field.widget.attrs.setdefault("class", "form-select form-select-sm")
         self.filterset.form.fields["year"].widget.attrs["class"] = "form-control form-control-sm"
-        return self.filterset.qs if self.filterset.is_valid() else qs.none()
+        return self.apply_sort(self.filterset.qs) if self.filterset.is_valid() else qs.none()
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

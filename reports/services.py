@@ -23,7 +23,7 @@ from django.utils import timezone, translation
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from caricc_portal.db_router import read_alias, use_replica
+from core.replica import read_alias, use_replica
 from core.storage import private_storage
 from members.models import State
 

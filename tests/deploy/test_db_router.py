@@ -1,4 +1,4 @@
-"""caricc_portal.db_router: heavy reads to a fresh replica, everything else to the primary.
+"""core.replica: heavy reads to a fresh replica, everything else to the primary.
 
 The real replica (pg_basebackup -R, streaming) is exercised by test_cluster.py; here
 the decisions, with the lag measurement stubbed where no replica exists.
@@ -9,8 +9,8 @@ import logging
 import pytest
 from django.db import connection
 
-from caricc_portal import db_router
-from caricc_portal.db_router import ReplicaRouter, choose_read_alias, read_alias, replica_reads, use_replica
+from core import replica as db_router
+from core.replica import ReplicaRouter, choose_read_alias, read_alias, replica_reads, use_replica
 
 
 @pytest.fixture
@@ -25,7 +25,7 @@ def with_replica(settings, monkeypatch):
 
 def test_without_a_replica_reads_stay_on_the_primary(caplog):
     router = ReplicaRouter()
-    with caplog.at_level(logging.INFO, logger="caricc_portal.db_router"), use_replica("report 7") as alias:
+    with caplog.at_level(logging.INFO, logger="core.replica"), use_replica("report 7") as alias:
         assert alias == "default"
         assert router.db_for_read(object) == "default"
     assert "Heavy reads of report 7 from database 'default'" in caplog.text
@@ -45,7 +45,7 @@ def test_a_fresh_replica_takes_the_reads_of_the_block_and_never_a_write(with_rep
 
 def test_a_replica_lagging_past_the_bound_or_unreachable_is_not_used(with_replica, caplog):
     with_replica["value"] = 31.0
-    with caplog.at_level(logging.WARNING, logger="caricc_portal.db_router"):
+    with caplog.at_level(logging.WARNING, logger="core.replica"):
         assert choose_read_alias() == "default"
     assert "Replica 31.0 s behind (bound 30 s)" in caplog.text
     with_replica["value"] = None  # unreachable

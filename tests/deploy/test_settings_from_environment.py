@@ -44,7 +44,7 @@ def test_database_and_email_passwords_come_from_secret_files(tmp_path):
 def test_a_replica_url_adds_a_replica_alias_that_tests_mirror_and_migrations_skip(tmp_path):
     (tmp_path / "db").write_text("pw")
     got = settings_in_fresh_process(
-        "from caricc_portal.db_router import ReplicaRouter\n"
+        "from core.replica import ReplicaRouter\n"
         "r = settings.DATABASES['replica']\n"
         "print(json.dumps({'host': r['HOST'], 'port': r['PORT'], 'password': r['PASSWORD'],"
         " 'test': r['TEST']['MIRROR'],"

@@ -90,7 +90,7 @@ def read_alias() -> str:
 def use_replica(label: str = "") -> Iterator[str]:
     """Route reads in this block to the replica when it is fit; yields the alias chosen.
 
-    Logs the choice (logger `caricc_portal.db_router`), so an operator or a test can
+    Logs the choice (logger `core.replica`), so an operator or a test can
     tell which database a report or dashboard read.
     """
     if _read_alias.get() is not None:  # nested: keep the outer block's choice
