@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from intel.models import IntelRecord, RequestForInformation, SeizureItem, log_export
-from intel.vocabularies import RecordKind, Substance, SubstanceForm
+from intel.vocabularies import RecordKind, Substance, SubstanceForm, handling_notice
 from members.models import State
 
 from ..choices import ReportKind
@@ -127,6 +127,7 @@ class SeizureRegister(StreamedKind):
             _("Purity (%)"),
             _("TLP"),
             _("Classification"),
+            _("Handling notice"),
         ]
 
     def count(self, user, params: Params) -> int:
@@ -151,11 +152,13 @@ class SeizureRegister(StreamedKind):
                 "purity",
                 "seizure__record__tlp",
                 "seizure__record__classification",
+                "seizure__record__handling_code",
+                "seizure__record__handling_note",
             )
             .order_by("seizure__occurred_at", "seizure_id", "position", "id")
         )
         for row in values.iterator(chunk_size=ITERATOR_CHUNK):
-            ref, at, state, country, place, substance, form, qty, unit, kg, purity, tlp, cls = row
+            ref, at, state, country, place, substance, form, qty, unit, kg, purity, tlp, cls, code, note = row
             yield [
                 ref,
                 naive_local(at),
@@ -170,6 +173,8 @@ class SeizureRegister(StreamedKind):
                 purity,
                 tlp_label(tlp),
                 classification_label(cls),
+                # H1 (not for use as evidence...) and H3 conditions travel with every copy (issue 10).
+                handling_notice(code, note),
             ]
 
     def markings(self, user, params: Params) -> tuple[str, str]:
