@@ -341,6 +341,7 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",
+        "core.api_filters.StrictBooleanFilterBackend",
         "core.api_filters.UpdatedSinceFilterBackend",
     ],
     "DEFAULT_SCHEMA_CLASS": "core.api_schema.AutoSchema",

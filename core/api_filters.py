@@ -69,3 +69,28 @@ class UpdatedSinceFilterBackend:
                 "schema": {"type": "string", "format": "date-time"},
             }
         ]
+
+
+TRUE_FALSE = {"true", "false", "True", "False", "1", "0"}
+
+
+class StrictBooleanFilterBackend:
+    """A boolean filter (`?inbox=`, `?scheduled=`, `?archived=`...) given anything but true/false
+    answers 400 naming it; django-filter would silently ignore it and return everything."""
+
+    def filter_queryset(self, request, queryset, view):
+        filterset_class = getattr(view, "filterset_class", None)
+        if filterset_class is None:
+            return queryset
+        from django_filters import BooleanFilter
+
+        errors = {
+            name: [_("Enter true or false.")]
+            for name, flt in filterset_class.base_filters.items()
+            if isinstance(flt, BooleanFilter)
+            and name in request.query_params
+            and any(v not in TRUE_FALSE for v in request.query_params.getlist(name))
+        }
+        if errors:
+            raise ValidationError(errors)
+        return queryset

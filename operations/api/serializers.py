@@ -169,7 +169,7 @@ class OperationDetailSerializer(JointOperationSerializer):
     consent_events = ConsentLogSerializer(many=True, read_only=True)
     # Null for an operation that is not a controlled delivery (the schema says so).
     controlled_delivery = ControlledDeliverySerializer(read_only=True, allow_null=True)
-    result = OperationResultSerializer(read_only=True)
+    result = OperationResultSerializer(read_only=True, allow_null=True)  # null until results are entered
     seizures = ResultSeizureSerializer(many=True, read_only=True)
 
     class Meta(JointOperationSerializer.Meta):

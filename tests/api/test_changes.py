@@ -109,3 +109,14 @@ def test_updated_since_filters_every_collection_and_validates(make_record, offic
         response = client.get(path, {"updated_since": "yesterday"})
         assert response.status_code == 400, path
         assert "updated_since" in response.json()
+
+
+@pytest.mark.parametrize(
+    ("path", "param"),
+    [("/api/v1/reports/", "scheduled"), ("/api/v1/intel/records/", "inbox"), ("/api/v1/operations/", "archived")],
+)
+def test_boolean_filters_refuse_anything_but_true_or_false(api_for, officer_kz, path, param):
+    client = api_for(officer_kz)
+    assert client.get(path, {param: "true"}).status_code == 200
+    response = client.get(path, {param: "2"})
+    assert response.status_code == 400 and param in response.json()
