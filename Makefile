@@ -68,6 +68,7 @@ bench: install
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) manage.py migrate --noinput --verbosity 0
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) manage.py bench_intel --records $(BENCH_RECORDS)
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) manage.py bench_reports
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) manage.py bench_writes
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) manage.py bench_notifications
 
 worker: install
