@@ -25,6 +25,8 @@ class OperationsConfig(AppConfig):
         from django.db.models import Exists, OuterRef
         from django.urls import reverse
 
+        from core.visibility import capped_count
+
         from .choices import Consent, ParticipantRole, Status
         from .models import JointOperation, Participation
         from .workflow import is_coordinator
@@ -38,7 +40,7 @@ class OperationsConfig(AppConfig):
         panels = [
             {
                 "title": _("Running operations"),
-                "value": visible.filter(status__in=[Status.APPROVED, Status.ACTIVE, Status.SUSPENDED]).count(),
+                "value": capped_count(visible.filter(status__in=[Status.APPROVED, Status.ACTIVE, Status.SUSPENDED])),
                 "text": _("Approved, active or suspended joint operations you take part in or oversee."),
                 "url": reverse("operations:timeline"),
                 "link_text": _("Timeline"),
@@ -48,7 +50,7 @@ class OperationsConfig(AppConfig):
             panels.append(
                 {
                     "title": _("Awaiting approval"),
-                    "value": visible.filter(status=Status.AWAITING_APPROVAL).count(),
+                    "value": capped_count(visible.filter(status=Status.AWAITING_APPROVAL)),
                     "text": _("Operations every participating state has consented to."),
                     "url": reverse("operations:operation-list") + f"?status={Status.AWAITING_APPROVAL}",
                     "link_text": _("Review"),
@@ -58,14 +60,16 @@ class OperationsConfig(AppConfig):
             panels.append(
                 {
                     "title": _("Consent requested"),
-                    "value": visible.filter(
-                        Exists(
-                            Participation.objects.filter(
-                                operation=OuterRef("pk"), state_id=user.state_id, consent=Consent.PENDING
-                            ).exclude(role=ParticipantRole.OBSERVER)
-                        ),
-                        status=Status.PROPOSED,
-                    ).count(),
+                    "value": capped_count(
+                        visible.filter(
+                            Exists(
+                                Participation.objects.filter(
+                                    operation=OuterRef("pk"), state_id=user.state_id, consent=Consent.PENDING
+                                ).exclude(role=ParticipantRole.OBSERVER)
+                            ),
+                            status=Status.PROPOSED,
+                        )
+                    ),
                     "text": _("Proposed operations waiting for your state's consent."),
                     "url": reverse("operations:operation-list") + f"?status={Status.PROPOSED}",
                     "link_text": _("Review"),

@@ -23,6 +23,8 @@ class ReportsConfig(AppConfig):
     def home_panels(self, request) -> list[dict]:
         from django.urls import reverse
 
+        from core.visibility import capped_count
+
         from .choices import ReportStatus
         from .models import ReportRequest
 
@@ -33,7 +35,7 @@ class ReportsConfig(AppConfig):
         return [
             {
                 "title": _("Reports"),
-                "value": mine.filter(status=ReportStatus.SUCCEEDED).count(),
+                "value": capped_count(mine.filter(status=ReportStatus.SUCCEEDED)),
                 "text": _("of your reports are ready to download"),
                 "url": reverse("reports:list"),
                 "link_text": _("Request or download reports"),
