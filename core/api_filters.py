@@ -94,3 +94,6 @@ class StrictBooleanFilterBackend:
         if errors:
             raise ValidationError(errors)
         return queryset
+
+    def get_schema_operation_parameters(self, view):
+        return []  # the parameters are the filter set's, documented by DjangoFilterBackend
