@@ -181,6 +181,7 @@ class XLSXWriter:
     def writerow(self, row: Iterable[Any]) -> None:
         if self._sheet is None:
             self.add_sheet("Sheet1")
+        assert self._sheet is not None  # add_sheet opened it
         self._row += 1
         cells = [f'<row r="{self._row}">']
         append = cells.append

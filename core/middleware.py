@@ -37,6 +37,7 @@ class ServiceUnavailableMiddleware:
         else:
             return None
         logger.warning("%s %s: 503 (%s)", request.method, request.path, exception)
+        response: HttpResponse
         if request.path.startswith("/api/"):
             response = JsonResponse({"detail": message}, status=503)
         else:

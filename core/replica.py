@@ -93,8 +93,9 @@ def use_replica(label: str = "") -> Iterator[str]:
     Logs the choice (logger `core.replica`), so an operator or a test can
     tell which database a report or dashboard read.
     """
-    if _read_alias.get() is not None:  # nested: keep the outer block's choice
-        yield _read_alias.get()
+    outer = _read_alias.get()
+    if outer is not None:  # nested: keep the outer block's choice
+        yield outer
         return
     alias = choose_read_alias()
     logger.info("Heavy reads%s from database %r", f" of {label}" if label else "", alias)

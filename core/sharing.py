@@ -75,7 +75,7 @@ def permission_id(model: type[models.Model], action: str) -> int:
     return _PERMISSION_IDS[key]
 
 
-def state_model() -> type[models.Model]:
+def state_model() -> Any:
     """The model of a state (members.State), named by settings like AUTH_USER_MODEL,
     so that the foundation never imports the app that defines it."""
     return apps.get_model(settings.PORTAL_STATE_MODEL)
@@ -111,7 +111,8 @@ def user_state_group_ids(user: Any) -> list[int]:
 def load_user_groups(user: Any) -> None:
     """Read the user's groups once (one query, the state of each group joined);
     cache their ids, their names and which of them are state groups."""
-    state_link = state_model()._meta.get_field("group").related_query_name()
+    group_field: Any = state_model()._meta.get_field("group")
+    state_link = group_field.related_query_name()
     rows = list(user.groups.values_list("id", "name", state_link)) if user.pk else []
     user._caricc_group_ids = [gid for gid, _name, _state in rows]
     user._caricc_group_names = {name for _gid, name, _state in rows}
@@ -191,6 +192,8 @@ def _add_recipient_rows(model: type[ShareableModel], object_ids: list[int], grou
         content_object_id__in=object_ids, group_id__in=group_ids, permission_id=permission_id(model, "view")
     )
     owner = model.owner_state_field
+    owner_id: Any
+    own: Any
     if owner:
         owner_id = F(f"content_object__{owner}_id")
         own = Case(
@@ -304,7 +307,8 @@ class ShareableQuerySet(VisibleQuerySet):
         return out
 
     def has_recipient_join(self) -> bool:
-        return RECIPIENT in self.query._filtered_relations
+        query: Any = self.query
+        return RECIPIENT in query._filtered_relations
 
     def not_owned_by_recipient(self) -> ShareableQuerySet:
         """When the list is driven from the recipient table: only the rows the user's state
@@ -327,7 +331,7 @@ class ShareableQuerySet(VisibleQuerySet):
         inequalities: without the copy, a keyset page or a date filter would walk
         the recipient index from the newest row down to the bound.
         """
-        clone = super()._filter_or_exclude(negate, args, kwargs)
+        clone = super()._filter_or_exclude(negate, args, kwargs)  # type: ignore[misc]  # Django internal
         if negate or not clone.has_recipient_join():
             return clone
         items = list(kwargs.items())
@@ -336,7 +340,7 @@ class ShareableQuerySet(VisibleQuerySet):
                 items += [c for c in arg.children if isinstance(c, tuple)]
         conditions = self._recipient_copies(clone, items)
         if conditions:
-            clone = super(ShareableQuerySet, clone)._filter_or_exclude(False, conditions, {})
+            clone = super(ShareableQuerySet, clone)._filter_or_exclude(False, conditions, {})  # type: ignore[misc]
         return clone
 
     def _recipient_copies(self, clone: ShareableQuerySet, items) -> list[Lookup]:
@@ -383,26 +387,28 @@ class ShareableModel(models.Model):
         abstract = True
 
     @classmethod
-    def recipient_model(cls) -> type[RecipientRowBase] | None:
+    def recipient_model(cls) -> Any:
         """The model's recipient table (a `RecipientRowBase` subclass), if it declares one."""
         if "_recipient_model" in cls.__dict__:
-            return cls._recipient_model
+            return cls.__dict__["_recipient_model"]
         found = None
         for rel in cls._meta.related_objects:
-            if issubclass(rel.related_model, RecipientRowBase) and rel.field.name == "content_object":
-                found = rel.related_model
-        cls._recipient_model = found
+            related: Any = rel.related_model
+            if issubclass(related, RecipientRowBase) and rel.field.name == "content_object":
+                found = related
+        setattr(cls, "_recipient_model", found)  # noqa: B010 - a per-class cache
         return found
 
     @classmethod
-    def group_permission_model(cls) -> type[GroupObjectPermissionBase]:
+    def group_permission_model(cls) -> Any:
         """The direct-FK group permission model that stores grants on this model."""
         cached = cls.__dict__.get("_group_perm_model")
         if cached is not None:
             return cached
         for rel in cls._meta.related_objects:
-            if issubclass(rel.related_model, GroupObjectPermissionBase) and rel.field.name == "content_object":
-                cls._group_perm_model = rel.related_model
+            related_model: Any = rel.related_model
+            if issubclass(related_model, GroupObjectPermissionBase) and rel.field.name == "content_object":
+                setattr(cls, "_group_perm_model", rel.related_model)  # noqa: B010 - a per-class cache
                 return rel.related_model
         raise LookupError(f"{cls.__name__} has no direct-FK group object permission model")
 

@@ -6,6 +6,8 @@ bytes go: a directory shared by every node, or an S3-compatible bucket
 (docs/deployment.md, "Storage").
 """
 
+from typing import cast
+
 from django.core.files.storage import Storage, storages
 from django.core.signals import setting_changed
 from django.dispatch import receiver
@@ -29,9 +31,9 @@ _private = _PrivateStorage()
 @receiver(setting_changed)
 def _forget_private_storage(*, setting: str, **_kwargs) -> None:
     if setting == "STORAGES":
-        _private._wrapped = empty
+        _private._wrapped = empty  # type: ignore[assignment]  # LazyObject's reset marker
 
 
 def private_storage() -> Storage:
     """The storage configured as STORAGES["private"] (a lazy proxy)."""
-    return _private
+    return cast(Storage, _private)

@@ -9,6 +9,8 @@ shared one (CACHE_URL=redis://...), or each process counts on its own.
 
 from __future__ import annotations
 
+from typing import Any
+
 from rest_framework.settings import api_settings
 from rest_framework.throttling import SimpleRateThrottle
 
@@ -19,7 +21,8 @@ class _LiveRateThrottle(SimpleRateThrottle):
         pass
 
     def get_rate(self) -> str | None:
-        return api_settings.DEFAULT_THROTTLE_RATES.get(self.scope)
+        rates: dict[str, Any] = api_settings.DEFAULT_THROTTLE_RATES
+        return rates.get(self.scope or "")
 
     def allow_request(self, request, view) -> bool:
         self.rate = self.get_rate()

@@ -115,7 +115,7 @@ def random_path(prefix: str) -> str:
 
 def safe_content_type(content_type: str | None) -> str:
     """The stored type if the allow-list has it, else application/octet-stream (never text/html)."""
-    return content_type if content_type in ALLOWED_TYPES.values() else SAFE_FALLBACK_TYPE
+    return content_type if content_type and content_type in ALLOWED_TYPES.values() else SAFE_FALLBACK_TYPE
 
 
 def serve_attachment(

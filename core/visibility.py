@@ -15,6 +15,7 @@ from abc import ABCMeta, abstractmethod
 from typing import Any, Self
 
 from django.db import models
+from django.utils.functional import Promise
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -51,7 +52,7 @@ class VisibleQuerySet(models.QuerySet, metaclass=ABCMeta):
         """The model's own rule, for an authenticated, active user."""
 
 
-def capped_count(queryset: models.QuerySet, cap: int = PANEL_COUNT_CAP) -> int | str:
+def capped_count(queryset: models.QuerySet, cap: int = PANEL_COUNT_CAP) -> int | str | Promise:
     """The number of rows, or "more than `cap`": `SELECT COUNT(*) FROM (... LIMIT cap + 1)`.
 
     Unordered, so PostgreSQL may read the rows from whichever index serves the
