@@ -55,7 +55,11 @@ def test_a_pending_report_is_polled_every_two_seconds(client_for, officer_kz, dj
     report = ReportRequest.objects.get()
     page = client.get(reverse("reports:list")).content.decode()
     assert 'hx-trigger="every 2s"' in page
-    assert 'hx-get="/reports/?partial=1"' in page
+    assert 'hx-get="/reports/?partial=1&amp;poll=1"' in page
+    # Backing off: every poll asks a little later, up to 30 s.
+    later = client.get(reverse("reports:list"), {"partial": 1, "poll": 3}).content.decode()
+    assert 'hx-trigger="every 7s"' in later and "poll=4" in later
+    assert 'hx-trigger="every 30s"' in client.get(reverse("reports:list"), {"partial": 1, "poll": 20}).content.decode()
     partial = client.get(reverse("reports:list"), headers={"HX-Request": "true"})
     assert partial.templates[0].name == "reports/includes/report_table.html"
     assert b"<html" not in partial.content
