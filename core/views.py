@@ -173,3 +173,6 @@ class SortableListMixin(_ListViewBase):
     def apply_sort(self, queryset):
         fields = self.sort_fields()
         return queryset.order_by(*fields) if fields else queryset
+
+    def get_queryset(self):
+        return self.apply_sort(super().get_queryset())

@@ -27,7 +27,14 @@ from django.views.generic import CreateView, DetailView, FormView, ListView, Tem
 from core import uploads
 from core.exports import csv_response, xlsx_response
 from core.permissions import get_visible_or_404
-from core.views import PageSizeMixin, RestrictedFormMixin, VisibleQuerysetMixin, claim_submission, remember_result
+from core.views import (
+    PageSizeMixin,
+    RestrictedFormMixin,
+    SortableListMixin,
+    VisibleQuerysetMixin,
+    claim_submission,
+    remember_result,
+)
 
 from .choices import InstalmentStatus, ObligationStatus, PledgeStatus
 from .dashboard import funding_summary
@@ -94,8 +101,16 @@ def _sum_subquery(queryset, field: str):
 # --- donors -------------------------------------------------------------------------
 
 
-class DonorListView(DonorsAccessMixin, PageSizeMixin, ListView):
+class DonorListView(DonorsAccessMixin, SortableListMixin, PageSizeMixin, ListView):
     model = Donor
+    sortable = {
+        "name": ("name", gettext_lazy("Name")),
+        "type": ("type", gettext_lazy("Type")),
+        "country": ("country", gettext_lazy("Country")),
+        "pledged": ("pledged_usd", gettext_lazy("Pledged (USD)")),
+        "received": ("received_usd", gettext_lazy("Received (USD)")),
+    }
+    default_sort = "name"
     template_name = "donors/donor_list.html"
 
     def get_queryset(self):
@@ -110,7 +125,7 @@ class DonorListView(DonorsAccessMixin, PageSizeMixin, ListView):
         if "archived" not in self.request.GET:
             qs = qs.filter(archived_at__isnull=True)
         self.filterset = DonorFilterSet(self.request.GET or None, queryset=qs, request=self.request)
-        return self.filterset.qs.order_by("name", "id")
+        return self.apply_sort(self.filterset.qs)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -157,8 +172,18 @@ class DonorUpdateView(WriteMixin, RestrictedFormMixin, UpdateView):
 # --- pledges --------------------------------------------------------------------------
 
 
-class PledgeListView(DonorsAccessMixin, PageSizeMixin, ListView):
+class PledgeListView(DonorsAccessMixin, SortableListMixin, PageSizeMixin, ListView):
     model = Pledge
+    sortable = {
+        "donor": ("donor__name", gettext_lazy("Donor")),
+        "announced": ("announced_on", gettext_lazy("Announced")),
+        "amount": ("amount", gettext_lazy("Amount")),
+        "usd": ("amount_usd", gettext_lazy("USD")),
+        "received": ("received_usd", gettext_lazy("Received")),
+        "status": ("status", gettext_lazy("Status")),
+        "created": ("created_at", gettext_lazy("Created")),
+    }
+    default_sort = "-created"
     template_name = "donors/pledge_list.html"
     select_related = ("donor", "event")
 
@@ -167,7 +192,7 @@ class PledgeListView(DonorsAccessMixin, PageSizeMixin, ListView):
         if "archived" not in self.request.GET:
             qs = qs.filter(archived_at__isnull=True)
         self.filterset = PledgeFilterSet(self.request.GET or None, queryset=qs, request=self.request)
-        return self.filterset.qs.order_by("-created_at", "-id")
+        return self.apply_sort(self.filterset.qs)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -563,15 +588,21 @@ class PledgeExportView(DonorsAccessMixin, View):
 # --- reference data: rates, budget, events ------------------------------------------------
 
 
-class ExchangeRateListView(DonorsAccessMixin, PageSizeMixin, ListView):
+class ExchangeRateListView(DonorsAccessMixin, SortableListMixin, PageSizeMixin, ListView):
     model = ExchangeRate
+    sortable = {
+        "date": (("date", "currency"), gettext_lazy("Date")),
+        "currency": (("currency", "date"), gettext_lazy("Currency")),
+        "rate": ("rate_to_usd", gettext_lazy("USD per unit")),
+    }
+    default_sort = "-date"
     template_name = "donors/rate_list.html"
 
     def get_queryset(self):
         qs = super().get_queryset()
         if currency := self.request.GET.get("currency", "").strip().upper():
             qs = qs.filter(currency=currency)
-        return qs.order_by("-date", "currency")
+        return self.apply_sort(qs)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -617,13 +648,18 @@ class ExchangeRateImportView(WriteMixin, FormView):
         return HttpResponseRedirect(reverse("donors:rate-list"))
 
 
-class BudgetLineListView(DonorsAccessMixin, ListView):
+class BudgetLineListView(DonorsAccessMixin, SortableListMixin, ListView):
     model = BudgetLine
+    sortable = {
+        "category": ("category", gettext_lazy("Category")),
+        "amount": ("amount_usd", gettext_lazy("Amount (USD)")),
+    }
+    default_sort = "category"
     template_name = "donors/budget_list.html"
 
     def get_queryset(self):
         self.year = _requested_year(self.request)
-        return super().get_queryset().filter(year=self.year).order_by("category", "id")
+        return self.apply_sort(super().get_queryset().filter(year=self.year))
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -651,8 +687,14 @@ class BudgetLineUpdateView(WriteMixin, UpdateView):
     extra_context = {"title": gettext_lazy("Edit budget line")}
 
 
-class EventListView(DonorsAccessMixin, ListView):
+class EventListView(DonorsAccessMixin, SortableListMixin, ListView):
     model = PledgingEvent
+    sortable = {
+        "date": ("date", gettext_lazy("Date")),
+        "name": ("name", gettext_lazy("Name")),
+        "venue": ("venue", gettext_lazy("Venue")),
+    }
+    default_sort = "-date"
     template_name = "donors/event_list.html"
 
 

@@ -6,9 +6,10 @@ from django.db.models import Prefetch
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.generic import CreateView, DetailView, ListView
 
-from core.views import PageSizeMixin, RestrictedFormMixin, VisibleQuerysetMixin
+from core.views import PageSizeMixin, RestrictedFormMixin, SortableListMixin, VisibleQuerysetMixin
 
 from .filters import StateFilterSet
 from .forms import NoticeForm, StateForm
@@ -16,14 +17,21 @@ from .models import Notice, State, User
 from .roles import Role
 
 
-class StateListView(PageSizeMixin, VisibleQuerysetMixin, ListView):
-    """The directory of states, filterable by status."""
+class StateListView(SortableListMixin, PageSizeMixin, VisibleQuerysetMixin, ListView):
+    """The directory of states, filterable by status; by default in the reader's name order."""
 
     model = State
+    sortable = {
+        "code": ("code", gettext_lazy("Code")),
+        "status": ("status", gettext_lazy("Status")),
+        "joined": ("joined_on", gettext_lazy("Joined")),
+    }
     template_name = "members/state_list.html"
 
     def get_queryset(self):
         self.filterset = StateFilterSet(self.request.GET or None, queryset=super().get_queryset())
+        if self.current_sort:
+            return self.apply_sort(self.filterset.qs)
         return self.filterset.qs.by_name("status")
 
     def get_context_data(self, **kwargs):
@@ -52,8 +60,14 @@ class StateDetailView(VisibleQuerysetMixin, DetailView):
     )
 
 
-class NoticeListView(PageSizeMixin, VisibleQuerysetMixin, ListView):
+class NoticeListView(SortableListMixin, PageSizeMixin, VisibleQuerysetMixin, ListView):
     model = Notice
+    sortable = {
+        "title": ("title", gettext_lazy("Title")),
+        "from": ("originating_state__code", gettext_lazy("From")),
+        "date": ("created_at", gettext_lazy("Date")),
+    }
+    default_sort = "-date"
     template_name = "members/notice_list.html"
     select_related = ("originating_state", "author")
 

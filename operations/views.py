@@ -17,6 +17,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Count, Prefetch, Sum
+from django.db.models.functions import ExtractYear
 from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -465,9 +466,19 @@ class ResultsEditView(LoginRequiredMixin, View):
 
 
 class DashboardView(LoginRequiredMixin, TemplateView):
-    """Counts by status and this year's seizures by substance, all through visible_to."""
+    """Counts by status, a chosen year's seizures by substance (`?year=`, this year by
+    default) and the totals of the five years ending with it, all through visible_to."""
 
     template_name = "operations/dashboard.html"
+    COMPARE_YEARS = 5
+
+    def requested_year(self, this_year: int) -> int:
+        """`?year=` if it is a year between 2000 and this one; else this year."""
+        try:
+            year = int(self.request.GET.get("year", this_year))
+        except ValueError:
+            return this_year
+        return year if 2000 <= year <= this_year else this_year
 
     @replica_reads
     def get_context_data(self, **kwargs):
@@ -479,20 +490,33 @@ class DashboardView(LoginRequiredMixin, TemplateView):
             {"status": value, "label": label, "count": counts.get(value, 0)} for value, label in Status.choices
         ]
         context["total"] = sum(counts.values())
-        year = timezone.localdate().year
+        this_year = timezone.localdate().year
+        year = self.requested_year(this_year)
+        first = year - self.COMPARE_YEARS + 1
         labels = dict(Substance.choices)
+        # One grouped query for the five years ending with the chosen one, by year and
+        # substance: the chosen year's table and the per-year comparison both come from it.
         rows = (
             ResultSeizure.objects.visible_to(user)
-            .filter(seized_on__gte=date(year, 1, 1), seized_on__lt=date(year + 1, 1, 1))
+            .filter(seized_on__gte=date(first, 1, 1), seized_on__lt=date(year + 1, 1, 1))
             .order_by()
-            .values("substance")
+            .annotate(year=ExtractYear("seized_on"))
+            .values("year", "substance")
             .annotate(kg=Sum("kg_equivalent"), n=Count("id"))
-            .order_by("-kg")
         )
-        seizures = [
-            {"substance": str(labels.get(r["substance"], r["substance"])), "kg": float(r["kg"] or 0), "count": r["n"]}
-            for r in rows
-        ]
+        per_year = {y: {"year": y, "kg": 0.0, "count": 0} for y in range(first, year + 1)}
+        seizures = []
+        for r in rows:
+            kg = float(r["kg"] or 0)
+            per_year[r["year"]]["kg"] += kg
+            per_year[r["year"]]["count"] += r["n"]
+            if r["year"] == year:
+                seizures.append(
+                    {"substance": str(labels.get(r["substance"], r["substance"])), "kg": kg, "count": r["n"]}
+                )
+        seizures.sort(key=lambda s: -s["kg"])
+        context["years"] = list(range(this_year, this_year - 10, -1))
+        context["comparison"] = list(per_year.values())
         context["year"] = year
         context["seizures"] = seizures
         context["chart_data"] = {

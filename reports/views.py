@@ -9,14 +9,15 @@ from django.db import transaction
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import DetailView, ListView
 
 from core.permissions import get_visible_or_404
-from core.views import PageSizeMixin, VisibleQuerysetMixin, claim_submission, remember_result
+from core.views import PageSizeMixin, SortableListMixin, VisibleQuerysetMixin, claim_submission, remember_result
 
 from .choices import ReportStatus
-from .forms import ReportRequestForm
+from .forms import LAST_FORMAT_SESSION_KEY, ReportRequestForm
 from .models import ReportRequest
 from .services import request_report, run_again
 
@@ -33,10 +34,18 @@ def polling_context(request, pending: bool) -> dict:
     return {"polling": pending, "poll_interval": min(30, round(2 * 1.5**polls)), "next_poll": polls + 1}
 
 
-class ReportListView(PageSizeMixin, VisibleQuerysetMixin, ListView):
+class ReportListView(SortableListMixin, PageSizeMixin, VisibleQuerysetMixin, ListView):
     """The Reports page: the request form and the reports the user may see."""
 
     model = ReportRequest
+    sortable = {
+        "number": ("id", "#"),
+        "kind": ("kind", gettext_lazy("Report")),
+        "format": ("format", gettext_lazy("Format")),
+        "requested": ("created_at", gettext_lazy("Requested")),
+        "status": ("status", gettext_lazy("Status")),
+    }
+    default_sort = "-requested"
     template_name = "reports/report_list.html"
     paginate_by = 25
     max_page_size = 100
@@ -56,7 +65,9 @@ class ReportListView(PageSizeMixin, VisibleQuerysetMixin, ListView):
         if self.is_partial:
             return context
         if "form" not in context and self.request.user.has_perm("reports.add_reportrequest"):
-            context["form"] = ReportRequestForm(user=self.request.user)
+            context["form"] = ReportRequestForm(
+                user=self.request.user, last_format=self.request.session.get(LAST_FORMAT_SESSION_KEY, "")
+            )
         return context
 
     def post(self, request, *args, **kwargs):
@@ -64,6 +75,7 @@ class ReportListView(PageSizeMixin, VisibleQuerysetMixin, ListView):
             raise PermissionDenied
         form = ReportRequestForm(request.POST, user=request.user)
         if form.is_valid():
+            request.session[LAST_FORMAT_SESSION_KEY] = form.cleaned_data["format"]
             try:
                 with transaction.atomic():
                     if (first := claim_submission(request, form)) is not None:

@@ -105,17 +105,18 @@ _PAGE_PARAMS = frozenset({"sort", "page", "after", "before"})
 
 
 @register.simple_tag(takes_context=True)
-def sort_header(context: Any, param: str, label: Any = None) -> str:
+def sort_header(context: Any, param: str, label: Any = None, align: str = "") -> str:
     """A `<th>` whose link sorts the list by `param` (core.views.SortableListMixin).
 
     The current column carries `aria-sort` and an arrow; a click on it reverses the
     order, a click on another column sorts by that one, ascending. Filters stay,
-    the page (or keyset position) starts over.
+    the page (or keyset position) starts over. `align="end"` for number columns.
     """
+    css = format_html(' class="text-{}"', align) if align else ""
     view = context.get("view")
     request = context.get("request")
     if view is None or request is None or param not in getattr(view, "sortable", {}):
-        return format_html('<th scope="col">{}</th>', label or "")
+        return format_html('<th scope="col"{}>{}</th>', css, label or "")
     label = label if label is not None else view.sortable[param][1]
     current = view.current_sort
     if current.lstrip("-") == param:
@@ -131,8 +132,9 @@ def sort_header(context: Any, param: str, label: Any = None) -> str:
     params = [(k, v) for k, values in request.GET.lists() if k not in _PAGE_PARAMS for v in values]
     params.append(("sort", target))
     return format_html(
-        '<th scope="col" aria-sort="{}"><a class="sort-link text-reset" href="?{}" title="{}" data-sort="{}">{}'
+        '<th scope="col"{} aria-sort="{}"><a class="sort-link text-reset" href="?{}" title="{}" data-sort="{}">{}'
         "{}</a></th>",
+        css,
         aria,
         urlencode(params),
         title,

@@ -14,7 +14,10 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 def read_gap(page) -> Decimal:
     page.goto("/donors/funding/?year=2026")
-    return Decimal(page.get_by_test_id("gap").inner_text().strip().replace(",", "").replace("\xa0", ""))
+    # Shown as money in the reader's locale: "900,000.00 USD".
+    text = page.get_by_test_id("gap").inner_text().strip()
+    assert text.endswith("USD"), text
+    return Decimal(text.removesuffix("USD").strip().replace(",", "").replace("\xa0", ""))
 
 
 def test_donor_relations_record_a_conference_pledge_and_a_euro_payment(
@@ -51,7 +54,8 @@ def test_donor_relations_record_a_conference_pledge_and_a_euro_payment(
     page.fill("#id_currency", "EUR")
     page.click("button[type=submit]:has-text('Save')")
     page.wait_for_url(f"**/donors/pledges/{pledge.pk}/")
-    assert "44000.00" in page.get_by_test_id("payments").inner_text()
+    # Thousands separated, with the currency (one visual language, issue 14).
+    assert "44,000.00\u00a0USD" in page.get_by_test_id("payments").inner_text().replace(" USD", "\u00a0USD")
     assert "Partially paid" in page.get_by_test_id("pledge-status").inner_text()
     usd_value = Payment.objects.get().amount_usd
     assert usd_value == Decimal("44000.00")
