@@ -299,6 +299,9 @@ def _build_file(report: ReportRequest, on_progress: Callable[[int], None]) -> di
     total, rows = kind.table(user, params)
     tlp, classification = kind.markings(user, params)
     meta = ReportMeta(
+        handling_code=kind.handling(user, params),
+        totalled_columns=kind.totalled_columns,
+        weight_columns=kind.weight_columns,
         title=kind.title(params),
         period=kind.period_text(params),
         generated_at=timezone.now(),

@@ -46,13 +46,16 @@ class ReportMeta:
     chart_title: str = ""
     reference: str = ""
     chart: dict[str, float] = field(default_factory=dict)
+    handling_code: str = ""  # the strictest H0-H3 of the records included
+    totalled_columns: tuple[int, ...] = ()  # added up in the PDF's totals row
+    weight_columns: tuple[int, ...] = ()  # kilograms: empty means counted in units
 
     @property
     def marking_text(self) -> str:
-        """The banner: highest TLP and classification of the records included."""
+        """The banner: highest TLP, handling code and classification of the records included."""
         if not self.tlp and not self.classification:
             return _("No marked records included")
-        parts = [tlp_label(self.tlp), classification_label(self.classification).upper()]
+        parts = [tlp_label(self.tlp), self.handling_code, classification_label(self.classification).upper()]
         return " · ".join(p for p in parts if p)
 
     @property
@@ -164,18 +167,82 @@ def _cell(value: Any) -> str:
     return str(value)
 
 
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float, Decimal)) and not isinstance(value, bool)
+
+
+def _numbered_canvas(font: str, colour: str, pagesize):
+    """A canvas that writes "Page X of N" on every page once N is known (ReportLab draws
+    pages one by one, so the pages are held until the document is saved)."""
+    from reportlab.lib import colors
+    from reportlab.lib.units import mm
+    from reportlab.pdfgen.canvas import Canvas
+
+    class NumberedCanvas(Canvas):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            self._pages: list[dict] = []
+
+        def showPage(self):  # ReportLab's name
+            self._pages.append(dict(self.__dict__))
+            self._startPage()
+
+        def save(self):
+            total = len(self._pages)
+            for state in self._pages:
+                self.__dict__.update(state)
+                self.saveState()
+                self.setFillColor(colors.HexColor(colour))
+                self.setFont(font, 7)
+                self.drawRightString(
+                    pagesize[0] - 10 * mm,
+                    14 * mm,
+                    _("Page %(page)d of %(pages)d") % {"page": self._pageNumber, "pages": total},
+                )
+                self.restoreState()
+                super().showPage()
+            super().save()
+
+    return NumberedCanvas
+
+
 class PDFWriter(BaseWriter):
-    """A ReportLab document: marking banner on every page, title, period, a chart, a table."""
+    """A ReportLab document: the markings (TLP in FIRST's colours, handling code,
+    classification) in the header and footer of every page, "Page X of N", title,
+    period, a chart, and a table with numbers right-aligned and a totals row."""
 
     def __init__(self, path: Path, meta: ReportMeta) -> None:
         super().__init__(path, meta)
         self.max_rows = int(getattr(settings, "REPORTS_PDF_MAX_ROWS", 2000))
         self.table_rows: list[list[str]] = []
+        self.numeric: set[int] = set()
+        # Totals of every row, also those beyond the rows the PDF shows.
+        self.totals: dict[int, Decimal] = {i: Decimal(0) for i in meta.totalled_columns}
 
     def write(self, row: list[Any]) -> None:
         self.rows += 1
+        for i, value in enumerate(row):
+            if _is_number(value):
+                self.numeric.add(i)
+                if i in self.totals:
+                    self.totals[i] += Decimal(str(value))
         if len(self.table_rows) < self.max_rows:
-            self.table_rows.append([_cell(v) for v in row])
+            self.table_rows.append([self._text(i, v) for i, v in enumerate(row)])
+
+    def _text(self, index: int, value: Any) -> str:
+        if value is None and index in self.meta.weight_columns:
+            return _("no weight (counted in units)")
+        return _cell(value)
+
+    def totals_row(self) -> list[str] | None:
+        """The totals row's cells ("Total" in the first column), or None if nothing adds up."""
+        if not self.totals or not self.rows:
+            return None
+        cells = [""] * len(self.meta.columns)
+        for i, total in self.totals.items():
+            cells[i] = _cell(total.quantize(Decimal("0.001")) if i in self.meta.weight_columns else total)
+        cells[0] = _("Total")
+        return cells
 
     def _chart(self, font: str):
         from reportlab.graphics.charts.barcharts import HorizontalBarChart
@@ -205,6 +272,7 @@ class PDFWriter(BaseWriter):
 
     def close(self) -> None:
         from reportlab.lib import colors
+        from reportlab.lib.enums import TA_RIGHT
         from reportlab.lib.pagesizes import A4, landscape
         from reportlab.lib.styles import ParagraphStyle
         from reportlab.lib.units import mm
@@ -216,7 +284,8 @@ class PDFWriter(BaseWriter):
         pagesize = landscape(A4)
 
         def banner(canvas, doc):
-            # The marking at the top and bottom of every page, as TLP 2.0 asks.
+            # The markings at the top and bottom of every page, as TLP 2.0 asks: FIRST's
+            # colour on black; "Page X of N" is added by the canvas when N is known.
             canvas.saveState()
             width, height = pagesize
             for y in (height - 12 * mm, 6 * mm):
@@ -225,9 +294,6 @@ class PDFWriter(BaseWriter):
                 canvas.setFillColor(colors.HexColor(fill))
                 canvas.setFont(bold, 10)
                 canvas.drawCentredString(width / 2, y + 2 * mm, meta.marking_text)
-            canvas.setFillColor(colors.HexColor(ink))
-            canvas.setFont(font, 7)
-            canvas.drawRightString(width - 10 * mm, 14 * mm, _("Page %(page)d") % {"page": doc.page})
             canvas.restoreState()
 
         doc = SimpleDocTemplate(
@@ -244,6 +310,8 @@ class PDFWriter(BaseWriter):
         h1 = ParagraphStyle("h1", fontName=bold, fontSize=16, leading=20, spaceAfter=6)
         body = ParagraphStyle("body", fontName=font, fontSize=9, leading=12)
         cell = ParagraphStyle("cell", fontName=font, fontSize=7, leading=9)
+        number = ParagraphStyle("number", parent=cell, alignment=TA_RIGHT)
+        total_style = ParagraphStyle("total", parent=number, fontName=bold)
         facts = [
             (_("Period"), meta.period),
             (_("Generated at"), meta.generated_text),
@@ -265,8 +333,20 @@ class PDFWriter(BaseWriter):
                     body,
                 )
             )
-        data = [[Paragraph(escape(str(c)), cell) for c in meta.columns]]
-        data += [[Paragraph(escape(c), cell) for c in row] for row in self.table_rows]
+
+        def style_of(i: int):
+            return number if i in self.numeric or i in meta.weight_columns else cell
+
+        data = [[Paragraph(escape(str(c)), style_of(i)) for i, c in enumerate(meta.columns)]]
+        data += [[Paragraph(escape(c), style_of(i)) for i, c in enumerate(row)] for row in self.table_rows]
+        totals = self.totals_row()
+        if totals and len(data) > 1:
+            data.append(
+                [
+                    Paragraph(escape(c), total_style if i else ParagraphStyle("t0", parent=cell, fontName=bold))
+                    for i, c in enumerate(totals)
+                ]
+            )
         if len(data) == 1:
             story.append(Paragraph(_("No rows."), body))
         else:
@@ -277,11 +357,17 @@ class PDFWriter(BaseWriter):
                         ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#DEE2E6")),
                         ("GRID", (0, 0), (-1, -1), 0.25, colors.grey),
                         ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                        *([("LINEABOVE", (0, -1), (-1, -1), 1, colors.black)] if totals else []),
                     ]
                 )
             )
             story.append(table)
-        doc.build(story, onFirstPage=banner, onLaterPages=banner)
+        doc.build(
+            story,
+            onFirstPage=banner,
+            onLaterPages=banner,
+            canvasmaker=_numbered_canvas(font, ink, pagesize),
+        )
 
 
 WRITERS: dict[str, type[BaseWriter]] = {"csv": CSVWriter, "xlsx": XLSXWriter, "pdf": PDFWriter}

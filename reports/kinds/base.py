@@ -186,9 +186,20 @@ class BaseKind(ABC):
     def table(self, user, params: Params) -> tuple[int, Iterable[list[Any]]]:
         """How many rows there will be (for the progress bar) and the rows."""
 
+    # The columns the PDF adds up in its totals row (indexes into columns()); sums that
+    # mean nothing (years, rates, quantities in mixed units) are left out by naming.
+    totalled_columns: tuple[int, ...] = ()
+    # The columns holding kilograms: an empty cell there is an item counted in units
+    # (tablets, doses), which the PDF says in words instead of "0.000".
+    weight_columns: tuple[int, ...] = ()
+
     def markings(self, user, params: Params) -> tuple[str, str]:
         """Highest (TLP, classification) of the records included; ("", "") if unmarked."""
         return "", ""
+
+    def handling(self, user, params: Params) -> str:
+        """Highest handling code (H0-H3) of the records included; "" if none."""
+        return ""
 
     def chart_point(self, row: list[Any]) -> tuple[str, float] | None:
         """(category, value) this row adds to the PDF chart, or None."""

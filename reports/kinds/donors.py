@@ -42,6 +42,7 @@ class FundingStatus(AggregateKind):
     """
 
     code = ReportKind.FUNDING_STATUS
+    totalled_columns = (2, 3, 4, 5)
     roles = FUNDING_ROLES
     form_class = FundingForm
     chart_title = gettext_lazy("Received (USD) by donor")

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from intel.models import IntelRecord, RequestForInformation, SeizureItem, log_export
-from intel.vocabularies import RecordKind, Substance, SubstanceForm, handling_notice
+from intel.vocabularies import HANDLING_RANK, RecordKind, Substance, SubstanceForm, handling_notice
 from members.models import State
 
 from ..choices import ReportKind
@@ -43,6 +43,18 @@ def visible_seizure_items(user, params: Params):
     )
 
 
+def highest_handling(records) -> str:
+    """The strictest handling code among `records` (H3 before H2, H1, H0)."""
+    codes = set(records.order_by().values_list("handling_code", flat=True).distinct())
+    return max(codes, key=lambda c: HANDLING_RANK.get(c, -1), default="")
+
+
+def seizure_handling(user, params: Params) -> str:
+    return highest_handling(
+        IntelRecord.objects.filter(pk__in=visible_seizure_items(user, params).values("seizure__record_id"))
+    )
+
+
 def seizure_markings(user, params: Params) -> tuple[str, str]:
     """Highest markings of the seizure records whose items a seizure report lists."""
     return highest_markings(
@@ -63,6 +75,8 @@ class SeizureStatistics(AggregateKind):
     """
 
     code = ReportKind.SEIZURE_STATISTICS
+    totalled_columns = (4, 5, 6)
+    weight_columns = (6,)
     offered_with_perm = "intel.view_intelrecord"
     chart_title = gettext_lazy("Kilograms equivalent by substance")
 
@@ -95,20 +109,30 @@ class SeizureStatistics(AggregateKind):
                 substances.get(row["substance"], row["substance"]),
                 row["seizures"],
                 row["items"],
-                (row["kg"] or Decimal("0")).quantize(Decimal("0.001")),
+                # None: only items counted in units (tablets), which have no mass.
+                None if row["kg"] is None else row["kg"].quantize(Decimal("0.001")),
             ]
 
     def markings(self, user, params: Params) -> tuple[str, str]:
         return seizure_markings(user, params)
 
+    def handling(self, user, params: Params) -> str:
+        return seizure_handling(user, params)
+
     def chart_point(self, row: list[Any]) -> tuple[str, float] | None:
-        return row[3], float(row[6])
+        return (row[3], float(row[6])) if row[6] is not None else None
 
 
 class SeizureRegister(StreamedKind):
     """Every seized item of the period, one row each, with its record's markings."""
 
     code = ReportKind.SEIZURE_REGISTER
+    totalled_columns = (9,)
+    weight_columns = (9,)
+
+    def handling(self, user, params: Params) -> str:
+        return seizure_handling(user, params)
+
     offered_with_perm = "intel.view_intelrecord"
     chart_title = gettext_lazy("Kilograms equivalent by substance")
 
@@ -210,6 +234,7 @@ class RFICompliance(AggregateKind):
     """
 
     code = ReportKind.RFI_COMPLIANCE
+    totalled_columns = (2, 3, 4, 5, 6)
     offered_with_perm = "intel.view_intelrecord"
     chart_title = gettext_lazy("Answered on time (%) by addressee state")
 

@@ -20,6 +20,7 @@ class OperationsSummary(StreamedKind):
     """Joint operations overlapping the period, with their status and results."""
 
     code = ReportKind.OPERATIONS_SUMMARY
+    totalled_columns = (7, 8, 9)
     offered_with_perm = "operations.view_jointoperation"
     chart_title = gettext_lazy("Operations by status")
 

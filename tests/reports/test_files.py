@@ -29,7 +29,7 @@ def test_xlsx_holds_the_rows_and_the_markings(build, officer_kz, seizures):
     wb = workbook(report)
     assert wb.sheetnames == ["About", "Data"]
     about = {row[0]: row[1] if len(row) > 1 else None for row in wb["About"].iter_rows(values_only=True)}
-    assert "TLP:AMBER · RESTRICTED" in about
+    assert "TLP:AMBER · H0 · RESTRICTED" in about
     assert about["Highest TLP"] == "TLP:AMBER"
     assert about["Highest classification"] == "Restricted"
     assert about["Period"].startswith("1 January 2026") or "2026" in about["Period"]
@@ -40,7 +40,7 @@ def test_xlsx_holds_the_rows_and_the_markings(build, officer_kz, seizures):
         ("KZ", "Kazakhstan", "2026-01", "Opium", 1, 1, 0.8),
         ("KZ", "Kazakhstan", "2026-02", "Heroin", 1, 1, 1),
         ("UZ", "Uzbekistan", "2026-02", "Cannabis resin (hashish)", 1, 1, 12.25),
-        ("UZ", "Uzbekistan", "2026-02", "Methamphetamine", 1, 1, 0),
+        ("UZ", "Uzbekistan", "2026-02", "Methamphetamine", 1, 1, None),  # tablets: no weight
     ]
 
 
@@ -59,17 +59,17 @@ def test_pdf_has_title_period_generated_at_table_chart_and_banner(build, officer
     assert "Seizure statistics" in text
     assert "Period:" in text and "2026" in text
     assert "Generated at:" in text
-    assert text.count("TLP:AMBER · RESTRICTED") >= 2  # top and bottom of the page
+    assert text.count("TLP:AMBER · H0 · RESTRICTED") >= 2  # top and bottom of the page
     for cell in ("Kazakhstan", "Cannabis resin (hashish)", "12.250", "2026-02"):
         assert cell in text
     assert "1,000.000" not in text and "1000.000" not in text
     assert "Kilograms equivalent by substance" in text  # the chart's title (a ReportLab drawing)
-    assert reader.metadata.subject == "TLP:AMBER · RESTRICTED"
+    assert reader.metadata.subject == "TLP:AMBER · H0 · RESTRICTED"
 
 
 def test_pdf_banner_shows_the_highest_marking_for_a_coordinator(build, coordinator, seizures):
     text, _reader = pdf_text(build(coordinator, "seizure_statistics", PERIOD, "pdf"))
-    assert "TLP:RED · SECRET" in text
+    assert "TLP:RED · H0 · SECRET" in text
 
 
 def test_pdf_in_russian_for_a_russian_speaking_requester(build, officer_kz, seizures):

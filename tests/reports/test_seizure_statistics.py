@@ -50,7 +50,7 @@ def report_totals(rows):
     for code, _name, _month, label, _seizures, items, kg in rows[1:]:
         key = (code, LABELS[label])
         prev_items, prev_kg = totals.get(key, (0, Decimal("0")))
-        totals[key] = (prev_items + int(items), prev_kg + Decimal(kg))
+        totals[key] = (prev_items + int(items), prev_kg + Decimal(kg or "0"))
     return totals
 
 
@@ -67,7 +67,7 @@ def test_a_seizure_shared_only_with_uzbekistan_is_never_counted_for_kazakhstan(b
     rows = read_csv(build(officer_kz, "seizure_statistics", PERIOD, "csv"))
     # The 1000 kg of heroin of Uzbekistan shared with no one else:
     assert not [r for r in rows[1:] if r[0] == "UZ" and r[3] == "Heroin"]
-    assert sum(Decimal(r[6]) for r in rows[1:]) == Decimal("16.550")  # 2.5 + 0.8 + 1 + 12.25 (+ tablets: 0)
+    assert sum(Decimal(r[6] or "0") for r in rows[1:]) == Decimal("16.550")  # 2.5 + 0.8 + 1 + 12.25 (tablets: none)
 
 
 def test_rows_are_by_state_month_and_substance_in_local_time(build, officer_kz, seizures):
@@ -79,8 +79,8 @@ def test_rows_are_by_state_month_and_substance_in_local_time(build, officer_kz, 
         # 1 February 01:00 in Almaty is still 31 January in UTC: local months count.
         ["KZ", "Kazakhstan", "2026-02", "Heroin", "1", "1", "1.000"],
         ["UZ", "Uzbekistan", "2026-02", "Cannabis resin (hashish)", "1", "1", "12.250"],
-        # Tablets have no mass: counted as an item, nothing added to the kilograms.
-        ["UZ", "Uzbekistan", "2026-02", "Methamphetamine", "1", "1", "0.000"],
+        # Tablets have no mass: counted as an item, and no weight (not 0.000 kg).
+        ["UZ", "Uzbekistan", "2026-02", "Methamphetamine", "1", "1", ""],
     ]
 
 
