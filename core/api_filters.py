@@ -47,13 +47,14 @@ class UpdatedSinceFilterBackend:
     """Keep the rows changed at or after `?updated_since=` (on `updated_at`, which is indexed)."""
 
     def filter_queryset(self, request, queryset, view):
-        # Collections only (a viewset's list or a list-like action; detail routes have detail=True).
-        if getattr(view, "detail", False) or not _has_updated_at(queryset.model):
-            return queryset
         raw = request.query_params.get(PARAM)
-        if raw is None:
+        if raw is None or not _has_updated_at(queryset.model):
             return queryset
-        return queryset.filter(updated_at__gte=parse_since(raw))
+        since = parse_since(raw)  # a malformed value is a 400 wherever it is sent
+        # Collections only (a viewset's list or a list-like action; detail routes have detail=True).
+        if getattr(view, "detail", False):
+            return queryset
+        return queryset.filter(updated_at__gte=since)
 
     def get_schema_operation_parameters(self, view):
         queryset = getattr(view, "queryset", None)
