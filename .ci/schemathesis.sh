@@ -85,7 +85,7 @@ run_schemathesis() {
     --request-timeout 30 \
     --seed 16 \
     --generation-deterministic \
-    --max-time 150 \
+    --max-time 120 \
     --no-color
 }
 status=0
