@@ -118,27 +118,58 @@ _XML_TEXT = str.maketrans(
     }
 )
 _EXCEL_EPOCH = datetime(1899, 12, 30)
-# Cell styles of styles.xml below: 1 quote prefix (text that must stay text), 2 date-time, 3 date.
-_QUOTE, _DATETIME, _DATE = 1, 2, 3
+# Cell styles of styles.xml below: 1 quote prefix (text that must stay text), 2 date-time, 3 date,
+# 4-6 numbers with thousands separators (whole, 2 and 3 decimals), 7 a column header (bold on
+# grey), 8-11 a TLP marking in FIRST's colours (bold coloured text on black).
+_QUOTE, _DATETIME, _DATE, _INT, _DEC2, _DEC3, _HEADER = 1, 2, 3, 4, 5, 6, 7
+# FIRST TLP 2.0 colours (text on black): https://www.first.org/tlp/ "Colour-coding TLP".
+TLP_FONT_COLOURS = {"RED": "FF2B2B", "AMBER": "FFC000", "AMBER+STRICT": "FFC000", "GREEN": "33FF00", "CLEAR": "FFFFFF"}
+_TLP_STYLES = {"RED": 8, "AMBER": 9, "AMBER+STRICT": 9, "GREEN": 10, "CLEAR": 11}
 _NS = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
 _REL_NS = 'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"'
 _XML = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
 _STYLES = (
     f"{_XML}<styleSheet {_NS}>"
-    '<numFmts count="2"><numFmt numFmtId="164" formatCode="yyyy-mm-dd hh:mm:ss"/>'
-    '<numFmt numFmtId="165" formatCode="yyyy-mm-dd"/></numFmts>'
-    '<fonts count="1"><font><sz val="11"/><name val="Calibri"/></font></fonts>'
-    '<fills count="2"><fill><patternFill patternType="none"/></fill><fill><patternFill patternType="gray125"/></fill>'
+    '<numFmts count="3"><numFmt numFmtId="164" formatCode="yyyy-mm-dd hh:mm:ss"/>'
+    '<numFmt numFmtId="165" formatCode="yyyy-mm-dd"/><numFmt numFmtId="166" formatCode="#,##0.000"/></numFmts>'
+    '<fonts count="6"><font><sz val="11"/><name val="Calibri"/></font>'
+    '<font><b/><sz val="11"/><name val="Calibri"/></font>'
+    '<font><b/><sz val="11"/><color rgb="FFFF2B2B"/><name val="Calibri"/></font>'
+    '<font><b/><sz val="11"/><color rgb="FFFFC000"/><name val="Calibri"/></font>'
+    '<font><b/><sz val="11"/><color rgb="FF33FF00"/><name val="Calibri"/></font>'
+    '<font><b/><sz val="11"/><color rgb="FFFFFFFF"/><name val="Calibri"/></font></fonts>'
+    '<fills count="4"><fill><patternFill patternType="none"/></fill><fill><patternFill patternType="gray125"/></fill>'
+    '<fill><patternFill patternType="solid"><fgColor rgb="FF000000"/><bgColor indexed="64"/></patternFill></fill>'
+    '<fill><patternFill patternType="solid"><fgColor rgb="FFD9D9D9"/><bgColor indexed="64"/></patternFill></fill>'
     "</fills>"
     '<borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>'
     '<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>'
-    '<cellXfs count="4"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>'
+    '<cellXfs count="12"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>'
     '<xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0" quotePrefix="1"/>'
     '<xf numFmtId="164" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>'
-    '<xf numFmtId="165" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/></cellXfs>'
+    '<xf numFmtId="165" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>'
+    '<xf numFmtId="3" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>'
+    '<xf numFmtId="4" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>'
+    '<xf numFmtId="166" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>'
+    '<xf numFmtId="0" fontId="1" fillId="3" borderId="0" xfId="0" applyFont="1" applyFill="1"/>'
+    + "".join(
+        f'<xf numFmtId="0" fontId="{font}" fillId="2" borderId="0" xfId="0" applyFont="1" applyFill="1"/>'
+        for font in (2, 3, 4, 5)
+    )
+    + "</cellXfs>"
     '<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>'
     "</styleSheet>"
 )
+
+
+def _number_style(value: float | Decimal) -> int:
+    """Thousands separators and the decimals the value carries: 3 for kg (Decimal
+    quantized to 0.001), 2 for money and other fractions, none for whole Decimals."""
+    if isinstance(value, Decimal):
+        exponent = value.as_tuple().exponent
+        if isinstance(exponent, int):
+            return _DEC3 if exponent <= -3 else _DEC2 if exponent < 0 else _INT
+    return _DEC2
 
 
 def _excel_serial(value: datetime) -> float:
@@ -165,20 +196,60 @@ class XLSXWriter:
         self._zip = zipfile.ZipFile(self._file, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=1)
         self._titles: list[str] = []
         self._sheet: IO[str] | None = None
+        self._footer = ""
         self._row = 0
 
-    def add_sheet(self, title: str, header: Sequence[Any] | None = None) -> None:
+    def add_sheet(
+        self,
+        title: str,
+        header: Sequence[Any] | None = None,
+        *,
+        widths: Sequence[float] | None = None,
+        freeze_header: bool = False,
+        marking: str = "",
+        tlp: str = "",
+    ) -> None:
+        """Start a sheet. `header`: its first row, bold on grey. `widths`: column widths
+        in characters (None: as wide as each header, at least 10). `freeze_header`: the
+        header row stays in view while scrolling. `marking` (with `tlp`): printed in the
+        page header and footer of every printed page, in the TLP's FIRST colour."""
         self._end_sheet()
         # Sheet titles are limited to 31 characters and may not hold []:*?/\.
         self._titles.append(str(title)[:31])
         member = self._zip.open(f"xl/worksheets/sheet{len(self._titles)}.xml", "w", force_zip64=True)
         self._sheet = io.TextIOWrapper(member, encoding="utf-8", newline="")
-        self._sheet.write(f"{_XML}<worksheet {_NS} {_REL_NS}><sheetData>")
+        parts = [f"{_XML}<worksheet {_NS} {_REL_NS}>"]
+        if freeze_header and header is not None:
+            parts.append(
+                '<sheetViews><sheetView workbookViewId="0"><pane ySplit="1" topLeftCell="A2" activePane="bottomLeft"'
+                ' state="frozen"/></sheetView></sheetViews>'
+            )
+        if widths is None and header is not None:
+            widths = [min(max(len(str(h)) + 4, 10), 60) for h in header]
+        if widths:
+            parts.append(
+                "<cols>"
+                + "".join(f'<col min="{i}" max="{i}" width="{w}" customWidth="1"/>' for i, w in enumerate(widths, 1))
+                + "</cols>"
+            )
+        parts.append("<sheetData>")
+        self._sheet.write("".join(parts))
+        self._footer = ""
+        if marking:
+            # Header/footer codes: &C centre, &B bold, &K colour; "&" itself is written "&&".
+            colour = TLP_FONT_COLOURS.get(tlp.upper(), "000000")
+            text = f"&C&B&K{colour}{str(marking).replace('&', '&&')}"
+            self._footer = (
+                f"<headerFooter><oddHeader>{escape(text)}</oddHeader><oddFooter>{escape(text)}</oddFooter>"
+                "</headerFooter>"
+            )
         self._row = 0
         if header is not None:
-            self.writerow(header)
+            self.writerow(header, style=_HEADER)
 
-    def writerow(self, row: Iterable[Any]) -> None:
+    def writerow(self, row: Iterable[Any], *, style: int | None = None) -> None:
+        """Append a row. Numbers get thousands separators (whole, or 2 or 3 decimals as
+        their Decimal has); `style` (e.g. a header or TLP style) is for the text cells."""
         if self._sheet is None:
             self.add_sheet("Sheet1")
         assert self._sheet is not None  # add_sheet opened it
@@ -191,16 +262,16 @@ class XLSXWriter:
             if value is None:
                 append("<c/>")
             elif isinstance(value, str):
-                style = f' s="{_QUOTE}"' if is_formula_like(value) else ""
-                append(f'<c t="inlineStr"{style}><is><t xml:space="preserve">{value.translate(_XML_TEXT)}</t></is></c>')
+                s = f' s="{_QUOTE}"' if is_formula_like(value) else (f' s="{style}"' if style else "")
+                append(f'<c t="inlineStr"{s}><is><t xml:space="preserve">{value.translate(_XML_TEXT)}</t></is></c>')
             elif isinstance(value, bool):
                 append(f'<c t="b"><v>{int(value)}</v></c>')
             elif isinstance(value, int):
-                append(f"<c><v>{value}</v></c>")
+                append(f'<c s="{_INT}"><v>{value}</v></c>')
             elif isinstance(value, (float, Decimal)):
                 number = float(value)
                 if math.isfinite(number):
-                    append(f"<c><v>{number!r}</v></c>")
+                    append(f'<c s="{_number_style(value)}"><v>{number!r}</v></c>')
                 else:
                     append('<c t="e"><v>#NUM!</v></c>')
             elif isinstance(value, datetime):
@@ -214,9 +285,13 @@ class XLSXWriter:
         append("</row>")
         self._sheet.write("".join(cells))
 
+    def marking_row(self, text: str, tlp: str) -> None:
+        """A row holding the marking alone, in the TLP's FIRST colour on black."""
+        self.writerow([text], style=_TLP_STYLES.get(tlp.upper(), _HEADER))
+
     def _end_sheet(self) -> None:
         if self._sheet is not None:
-            self._sheet.write("</sheetData></worksheet>")
+            self._sheet.write(f"</sheetData>{self._footer}</worksheet>")
             self._sheet.close()
             self._sheet = None
 

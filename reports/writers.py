@@ -105,9 +105,10 @@ class XLSXWriter(BaseWriter):
     def __init__(self, path: Path, meta: ReportMeta) -> None:
         super().__init__(path, meta)
         self.book = exports.XLSXWriter()
-        self.book.add_sheet(_("About"))
+        self.book.add_sheet(_("About"), widths=[24, 60], marking=meta.marking_text, tlp=meta.tlp)
+        # The marking first, in the TLP's FIRST colour (black when nothing is marked).
+        self.book.marking_row(meta.marking_text, meta.tlp)
         for row in (
-            [meta.marking_text],
             [_("Title"), meta.title],
             [_("Period"), meta.period],
             [_("Generated at"), meta.generated_text],
@@ -117,7 +118,8 @@ class XLSXWriter(BaseWriter):
             [_("Highest classification"), classification_label(meta.classification)],
         ):
             self.book.writerow(row)
-        self.book.add_sheet(_("Data"), meta.columns)
+        # Row 1 is the column header, frozen; the marking is printed on every page.
+        self.book.add_sheet(_("Data"), meta.columns, freeze_header=True, marking=meta.marking_text, tlp=meta.tlp)
 
     def write(self, row: list[Any]) -> None:
         self.book.writerow(row)

@@ -79,3 +79,24 @@ def test_the_form_defaults_to_last_month_and_remembers_the_format(client_for, of
         {"kind": "seizure_statistics", "format": "pdf", "date_from": date(2026, 1, 1), "date_to": date(2026, 1, 31)},
     )
     assert client.get("/reports/").context["form"]["format"].value() == "pdf"
+
+
+def test_xlsx_has_widths_a_frozen_header_number_formats_and_the_coloured_marking(build, officer_kz, seizures):
+    from openpyxl import load_workbook
+
+    report = build(officer_kz, "seizure_statistics", PERIOD, "xlsx")
+    with report.file.open("rb") as fh:
+        wb = load_workbook(io.BytesIO(fh.read()))
+    data = wb["Data"]
+    assert data.freeze_panes == "A2"
+    assert data["A1"].font.b and data["A1"].value == "State"
+    assert all(data.column_dimensions[c].width >= 10 for c in "ABCDEFG")
+    assert data.column_dimensions["G"].width >= len("Kg equivalent")
+    assert data["E2"].number_format == "#,##0"  # seizures: whole numbers, grouped
+    assert data["G2"].number_format == "#,##0.000"  # kilograms: three decimals, grouped
+    assert "TLP:AMBER · H0 · RESTRICTED" in data.oddHeader.center.text
+    assert data.oddHeader.center.color == "FFC000" and data.oddFooter.center.color == "FFC000"
+    about = wb["About"]
+    assert about["A1"].value == "TLP:AMBER · H0 · RESTRICTED"
+    assert about["A1"].font.color.rgb == "FFFFC000"  # FIRST's amber on black
+    assert about["A1"].fill.fgColor.rgb == "FF000000"
