@@ -7,12 +7,17 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.mixins import LoginRequiredMixin
 from django.db.models import Q
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
+from django.views.generic import TemplateView
+
+from core.views import SortableListMixin
 
 from . import services
 from .forms import PreferencesForm
@@ -21,16 +26,21 @@ from .models import Notification
 PAGE_SIZE = 25
 
 
-def keyset_page(qs, after: str, size: int):
-    """Rows after the cursor "<created_at ISO>_<id>" (newest first), and the next cursor."""
+def keyset_page(qs, after: str, size: int, descending: bool = True):
+    """Rows after the cursor "<created_at ISO>_<id>" (newest first, or oldest first when
+    not `descending`), and the next cursor."""
     if after:
         try:
             stamp, _sep, pk = after.rpartition("_")
             ts = datetime.fromisoformat(stamp)
-            qs = qs.filter(created_at__lte=ts).exclude(Q(created_at=ts) & Q(id__gte=int(pk)))
+            if descending:
+                qs = qs.filter(created_at__lte=ts).exclude(Q(created_at=ts) & Q(id__gte=int(pk)))
+            else:
+                qs = qs.filter(created_at__gte=ts).exclude(Q(created_at=ts) & Q(id__lte=int(pk)))
         except ValueError as exc:
             raise Http404 from exc
-    rows = list(qs.order_by("-created_at", "-id")[: size + 1])
+    order = ("-created_at", "-id") if descending else ("created_at", "id")
+    rows = list(qs.order_by(*order)[: size + 1])
     cursor = None
     if len(rows) > size:
         last = rows[size - 1]
@@ -38,21 +48,34 @@ def keyset_page(qs, after: str, size: int):
     return rows[:size], cursor
 
 
-@login_required
-def notification_list(request):
-    qs = Notification.objects.readable_by(request.user).select_related("subject_type")
-    if request.GET.get("unread"):
-        qs = qs.unread()
-    rows, cursor = keyset_page(qs, request.GET.get("after", ""), PAGE_SIZE)
-    next_url = None
-    if cursor:
-        params = {k: v for k, v in request.GET.items() if k != "after"}
-        next_url = "?" + urlencode({**params, "after": cursor})
-    return render(
-        request,
-        "notifications/list.html",
-        {"notifications": rows, "next_url": next_url, "unread_only": bool(request.GET.get("unread"))},
-    )
+class NotificationListView(LoginRequiredMixin, SortableListMixin, TemplateView):
+    """The reader's notifications, newest first or (`?sort=date`) oldest first, in keyset pages."""
+
+    template_name = "notifications/list.html"
+    sortable = {"date": (("created_at", "id"), gettext_lazy("Date"))}
+    default_sort = "-date"
+
+    def get_context_data(self, **kwargs):
+        request = self.request
+        qs = Notification.objects.readable_by(request.user).select_related("subject_type")
+        if request.GET.get("unread"):
+            qs = qs.unread()
+        descending = self.current_sort.startswith("-")
+        rows, cursor = keyset_page(qs, request.GET.get("after", ""), PAGE_SIZE, descending)
+        next_url = None
+        if cursor:
+            params = {k: v for k, v in request.GET.items() if k != "after"}
+            next_url = "?" + urlencode({**params, "after": cursor})
+        return {
+            **super().get_context_data(**kwargs),
+            "notifications": rows,
+            "next_url": next_url,
+            "unread_only": bool(request.GET.get("unread")),
+            "descending": descending,
+        }
+
+
+notification_list = NotificationListView.as_view()
 
 
 @login_required
