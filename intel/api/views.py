@@ -298,7 +298,7 @@ class RFIViewSet(mixins.CreateModelMixin, mixins.ListModelMixin, _RecordBase):
         except services.TransitionError as exc:
             raise Conflict(str(exc)) from exc
 
-    @extend_schema(request=RespondSerializer, responses=RecordDetailSerializer)
+    @extend_schema(request=RespondSerializer, responses={201: RecordDetailSerializer})  # the response is created
     @action(detail=True, methods=["post"])
     def respond(self, request, pk=None):
         """Answer the request: creates a response record shared with the requester."""
