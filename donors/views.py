@@ -470,18 +470,25 @@ class AttachmentDownloadView(DonorsAccessMixin, View):
 # --- overdue, dashboard, export ---------------------------------------------------------
 
 
-class OverdueListView(DonorsAccessMixin, TemplateView):
+class OverdueListView(DonorsAccessMixin, SortableListMixin, TemplateView):
+    """Overdue instalments (sortable) and reporting obligations (by due date)."""
+
     template_name = "donors/overdue_list.html"
     model = Instalment
+    sortable = {
+        "donor": ("pledge__donor__name", gettext_lazy("Donor")),
+        "due": ("due_on", gettext_lazy("Due on")),
+        "amount": ("amount", gettext_lazy("Amount")),
+    }
+    default_sort = "due"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         user = self.request.user
-        context["instalments"] = (
+        context["instalments"] = self.apply_sort(
             Instalment.objects.visible_to(user)
             .filter(status=InstalmentStatus.OVERDUE)
             .select_related("pledge", "pledge__donor")
-            .order_by("due_on", "id")
         )
         context["obligations"] = (
             ReportingObligation.objects.visible_to(user)

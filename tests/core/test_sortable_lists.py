@@ -43,7 +43,17 @@ def test_operations_sort_by_code_name_and_keep_the_filter(client_for, officer_kz
 
 
 @pytest.mark.parametrize(
-    "url", ["/donors/pledges/", "/donors/rates/", "/donors/budget/", "/donors/events/", "/reports/", "/states/"]
+    "url",
+    [
+        "/donors/pledges/",
+        "/donors/rates/",
+        "/donors/budget/",
+        "/donors/events/",
+        "/donors/overdue/",
+        "/reports/",
+        "/states/",
+        "/notices/",
+    ],
 )
 def test_every_list_draws_sortable_headers(client_for, donor_relations, coordinator, url):
     user = donor_relations if url.startswith("/donors/") else coordinator
