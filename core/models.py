@@ -92,33 +92,53 @@ def sequence_name(series: str, year: int) -> str:
 
 
 def _next_from_sequence(series: str, year: int, highest) -> int:
-    from django.db import DEFAULT_DB_ALIAS, IntegrityError, ProgrammingError, connection, connections
+    from django.db import ProgrammingError, connection
 
     name = sequence_name(series, year)
     if name not in _KNOWN_SEQUENCES:
-        # Looked up and created on a connection of its own, in autocommit: DDL inside
-        # the caller's transaction would lock the new sequence until that transaction
-        # ends (and vanish if it rolled back); and a failed look-up on the caller's
-        # connection would be remembered there (PostgreSQL caches the miss for the
-        # rest of the transaction), so nextval() would not find the new sequence.
-        wrapper = connections[DEFAULT_DB_ALIAS]
-        own = type(wrapper)(dict(wrapper.settings_dict), alias=wrapper.alias)
-        try:
-            with own.cursor() as cursor:
-                cursor.execute("SELECT to_regclass(%s) IS NOT NULL", [name])
-                if not cursor.fetchone()[0]:
-                    start = highest() + 1
-                    # Two first writers at once: the other one created it.
-                    with contextlib.suppress(IntegrityError, ProgrammingError):
-                        cursor.execute(
-                            f"CREATE SEQUENCE IF NOT EXISTS {own.ops.quote_name(name)} START WITH %s", [start]
-                        )
-        finally:
-            own.close()
-        _KNOWN_SEQUENCES.add(name)
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT nextval(%s)", [name])
-        return cursor.fetchone()[0]
+        _create_sequence(name, highest)
+    try:
+        # In a savepoint: should the sequence have gone (a test database rebuilt under a
+        # long-lived process), the caller's transaction survives the failed nextval().
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("SELECT nextval(%s)", [name])
+            return cursor.fetchone()[0]
+    except ProgrammingError:
+        # PostgreSQL remembers a failed name look-up for the rest of the caller's
+        # transaction, so a sequence made on another connection stays invisible here:
+        # make it on this connection (it then commits or rolls back with the caller,
+        # and a rollback simply brings us back to this path next time).
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(
+                f"CREATE SEQUENCE IF NOT EXISTS {connection.ops.quote_name(name)} START WITH %s", [highest() + 1]
+            )
+            cursor.execute("SELECT nextval(%s)", [name])
+            return cursor.fetchone()[0]
+
+
+def _create_sequence(name: str, highest) -> None:
+    """Create the sequence if it is missing, starting after `highest()`.
+
+    On a connection of its own, in autocommit: DDL inside the caller's transaction
+    would lock the new sequence until that transaction ends (and vanish if it rolled
+    back); and a failed look-up on the caller's connection would be remembered there
+    for the rest of its transaction.
+    """
+    from django.db import DEFAULT_DB_ALIAS, IntegrityError, ProgrammingError, connections
+
+    wrapper = connections[DEFAULT_DB_ALIAS]
+    own = type(wrapper)(dict(wrapper.settings_dict), alias=wrapper.alias)
+    try:
+        with own.cursor() as cursor:
+            cursor.execute("SELECT to_regclass(%s) IS NOT NULL", [name])
+            if not cursor.fetchone()[0]:
+                start = highest() + 1
+                # Two first writers at once: the other one created it.
+                with contextlib.suppress(IntegrityError, ProgrammingError):
+                    cursor.execute(f"CREATE SEQUENCE IF NOT EXISTS {own.ops.quote_name(name)} START WITH %s", [start])
+    finally:
+        own.close()
+    _KNOWN_SEQUENCES.add(name)
 
 
 def idempotency_ttl() -> dt.timedelta:

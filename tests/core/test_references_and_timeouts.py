@@ -154,3 +154,17 @@ def test_a_batch_over_the_limit_is_refused_with_413_naming_the_limit(partner_api
     assert "At most 3 seizure reports" in response.json()["detail"]
     assert not IntelRecord.objects.exists()
     assert partner_api.post(SEIZURES, [SEIZURE_PAYLOAD] * 3, format="json").status_code == 201
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_sequence_that_vanished_under_a_running_process_is_made_again():
+    from core.models import sequence_name
+
+    first = ReferenceSequence.next_reference("CARICC-ZZ", 2031, 6)
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP SEQUENCE {sequence_name('CARICC-ZZ', 2031)}")
+    with transaction.atomic():
+        second = ReferenceSequence.next_reference("CARICC-ZZ", 2031, 6)
+    assert first == "CARICC-ZZ-2031-000001"
+    assert second.startswith("CARICC-ZZ-2031-")
