@@ -34,12 +34,14 @@ def local_midnight(day: date) -> datetime:
 
 class IntelRecordFilterSet(LightFilterSet):
     q = django_filters.CharFilter(method="filter_q", label=_("Search"))
-    kind = django_filters.ChoiceFilter(choices=RecordKind.choices, label=_("Kind"))
+    kind = django_filters.ChoiceFilter(empty_label=_("All"), choices=RecordKind.choices, label=_("Kind"))
     state = django_filters.CharFilter(method="filter_state", label=_("Originating state (ISO code)"))
-    substance = django_filters.ChoiceFilter(choices=Substance.choices, method="filter_substance", label=_("Substance"))
+    substance = django_filters.ChoiceFilter(
+        empty_label=_("All"), choices=Substance.choices, method="filter_substance", label=_("Substance")
+    )
     created_after = django_filters.DateFilter(method="filter_created_after", label=_("From"))
     created_before = django_filters.DateFilter(method="filter_created_before", label=_("To"))
-    tlp = django_filters.ChoiceFilter(choices=TLP.choices, label=_("TLP"))
+    tlp = django_filters.ChoiceFilter(empty_label=_("All"), choices=TLP.choices, label=_("TLP"))
     inbox = django_filters.BooleanFilter(method="filter_inbox", label=_("Only records from other states"))
 
     class Meta:
