@@ -39,6 +39,10 @@ format: install
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
+# The foundation package is type-checked (django-stubs, djangorestframework-stubs).
+typecheck: install
+	$(VENV)/bin/mypy core
+
 migrations-check: install
 	$(PY) manage.py makemigrations --check --dry-run
 

@@ -45,7 +45,7 @@ def assert_in_scope(user: Any, *objs: models.Model) -> None:
     query for any number of objects of one model."""
     if not objs:
         return
-    manager = type(objs[0])._default_manager
+    manager: Any = type(objs[0])._default_manager
     ids = {obj.pk for obj in objs}
     if manager.visible_to(user).filter(pk__in=ids).count() != len(ids):
         raise PermissionDenied(_("The object would fall outside your scope; nothing was saved."))
@@ -71,6 +71,6 @@ def restrict_choice_fields(form: Any, user: Any) -> None:
     """
     for field in form.fields.values():
         if isinstance(field, (ModelChoiceField, ModelMultipleChoiceField)):
-            qs = field.queryset
+            qs: Any = field.queryset
             if hasattr(qs, "visible_to"):
                 field.queryset = qs.visible_to(user)

@@ -72,7 +72,6 @@ class RecordKind(models.TextChoices):
     ANALYSIS = "analysis", _("Analytical report")
     ALERT = "alert", _("Alert")
     BULLETIN = "bulletin", _("Bulletin")
-    BULLETIN = "bulletin", _("Bulletin")
     GENERAL = "general", _("General information")
 
 

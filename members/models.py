@@ -34,6 +34,12 @@ class DirectoryQuerySet(VisibleQuerySet):
         # Writes to the directory are for holders of the model permission (administrators).
         return self if holds_model_permission(user, self.model, action) else self.none()
 
+    def by_name(self, *first: str) -> DirectoryQuerySet:
+        """Ordered by the name in the reader's language (a Russian reader gets Russian
+        order), after any fields given first."""
+        name = "name_ru" if (get_language() or "en").startswith("ru") else "name_en"
+        return self.order_by(*first, name, "pk")
+
 
 class State(models.Model):
     """A state taking part in the centre: member, observer, candidate or former.

@@ -118,6 +118,7 @@ class Command(BaseCommand):
     def _in_worker(self, report_id: int) -> dict:
         """Start a solo worker on a private queue (so no one else's worker takes the task)."""
         from celery import current_app as app  # the project's app, loaded with Django
+
         from reports.tasks import build_report
 
         if not settings.CELERY_BROKER_URL:
