@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.http import Http404
 from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions, mixins, permissions, status, viewsets
 from rest_framework.decorators import action
@@ -243,7 +244,11 @@ class IntelRecordViewSet(mixins.CreateModelMixin, mixins.ListModelMixin, mixins.
             )
         return Response(out)
 
-    @extend_schema(parameters=[OpenApiParameter("attachment_id", int, OpenApiParameter.PATH)], responses={200: bytes})
+    @extend_schema(
+        parameters=[OpenApiParameter("attachment_id", int, OpenApiParameter.PATH)],
+        # The stored type, detected from the content at upload (core.uploads.ALLOWED_TYPES).
+        responses={(200, ct): OpenApiTypes.BINARY for ct in sorted(set(uploads.ALLOWED_TYPES.values()))},
+    )
     @action(detail=True, methods=["get"], url_path=r"attachments/(?P<attachment_id>\d+)")
     def attachment(self, request, pk=None, attachment_id=None):
         """Download an attachment (logged)."""
