@@ -436,6 +436,8 @@ CELERY_TASK_ROUTES = {
     "intel.tasks.*": {"queue": "notify"},
     "donors.tasks.*": {"queue": "notify"},
     "notifications.tasks.*": {"queue": "notify"},
+    # sync/tasks.py names its tasks "webhooks.*" (not by module): partner-facing deliveries.
+    "webhooks.*": {"queue": "notify"},
 }
 CELERY_QUEUE_NAMES = ["celery", "reports", "notify"]
 # Task durations and failures as Prometheus metrics (caricc_portal.metrics connects

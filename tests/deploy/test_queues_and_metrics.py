@@ -15,6 +15,7 @@ from tests.factories import UserFactory
         ("donors.tasks.send_reminders", "notify"),
         ("intel.tasks.flag_overdue_rfis", "notify"),
         ("notifications.tasks.send_immediate", "notify"),
+        ("webhooks.deliver", "notify"),
         ("core.heartbeat", "celery"),
     ],
 )
