@@ -238,7 +238,7 @@ class ResultSeizureForm(forms.ModelForm):
     intel_reference = forms.CharField(
         label=_("Intel seizure report"),
         required=False,
-        max_length=20,
+        max_length=32,  # the width of intel references (CARICC-KZ-2026-000183)
         help_text=_("Reference of the seizure report exchanged about it, if any."),
     )
 

@@ -93,7 +93,7 @@ class ResultSeizureInput(serializers.Serializer):
     quantity = serializers.DecimalField(max_digits=14, decimal_places=3)
     unit = serializers.CharField()
     description = serializers.CharField(required=False, allow_blank=True)
-    intel_reference = serializers.CharField(required=False, allow_blank=True, max_length=20)
+    intel_reference = serializers.CharField(required=False, allow_blank=True, max_length=32)
 
 
 class OperationResultSeizuresView(_OperationWrite):

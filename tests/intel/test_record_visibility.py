@@ -125,7 +125,7 @@ def test_an_observer_sees_only_what_was_shared_with_observers_or_with_them(
 
 def test_the_originating_state_sees_who_viewed(bilateral, officer_kz, officer_uz, client_for, api_for, analyst):
     client_for(officer_uz).get(bilateral.get_absolute_url())
-    entries = api_for(officer_kz).get(f"/api/v1/intel/records/{bilateral.pk}/access-log/").json()
+    entries = api_for(officer_kz).get(f"/api/v1/intel/records/{bilateral.pk}/access-log/").json()["results"]
     assert [e["user"] for e in entries] == ["officer-uz"]
     page = client_for(officer_kz).get(bilateral.get_absolute_url()).content.decode()
     assert 'data-testid="who-viewed"' in page and "officer-uz" in page
