@@ -280,8 +280,8 @@ class XLSXWriter:
                 append(f'<c s="{_DATE}"><v>{(value - _EXCEL_EPOCH.date()).days}</v></c>')
             else:  # UUIDs, times...: their text
                 text = str(value)
-                style = f' s="{_QUOTE}"' if is_formula_like(text) else ""
-                append(f'<c t="inlineStr"{style}><is><t xml:space="preserve">{text.translate(_XML_TEXT)}</t></is></c>')
+                s = f' s="{_QUOTE}"' if is_formula_like(text) else (f' s="{style}"' if style else "")
+                append(f'<c t="inlineStr"{s}><is><t xml:space="preserve">{text.translate(_XML_TEXT)}</t></is></c>')
         append("</row>")
         self._sheet.write("".join(cells))
 

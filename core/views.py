@@ -164,8 +164,8 @@ class SortableListMixin(_ListViewBase):
         if not sort:
             return []
         descending = sort.startswith("-")
-        fields = self.sortable[sort.lstrip("-")][0]
-        fields = [fields] if isinstance(fields, str) else list(fields)
+        spec = self.sortable[sort.lstrip("-")][0]
+        fields: list[str] = [spec] if isinstance(spec, str) else list(spec)
         if "id" not in fields and "pk" not in fields:
             fields.append("id")
         return [f"-{f}" if descending else f for f in fields]
