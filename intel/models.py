@@ -62,9 +62,7 @@ class IntelRecordQuerySet(ShareableQuerySet):
         """Annotate `is_read`: whether this user has opened the record's page (or marked it read)."""
         return self.annotate(
             is_read=Exists(
-                AccessLog.objects.filter(
-                    record=OuterRef("pk"), user_id=user.pk, action__in=AccessLog.READ_ACTIONS
-                )
+                AccessLog.objects.filter(record=OuterRef("pk"), user_id=user.pk, action__in=AccessLog.READ_ACTIONS)
             )
         )
 
