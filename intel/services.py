@@ -568,6 +568,7 @@ def request_access(*, user, record: IntelRecord, identifier: Identifier, state: 
 
 # --- attachments ------------------------------------------------------------------------
 
+
 @transaction.atomic
 def add_attachment(*, user, record: IntelRecord, upload) -> Attachment:
     """Attach a file under the portal's upload policy (core.uploads)."""

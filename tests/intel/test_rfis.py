@@ -111,9 +111,7 @@ def test_closing_twice_is_a_conflict(rfi, officer_kz, api_for):
     assert api_for(officer_kz).post(f"{URL}{rfi.pk}/close/").status_code == 409
 
 
-def test_overdue_requests_are_flagged_and_mailed_once(
-    rfi, officer_uz, officer_kg, django_capture_on_commit_callbacks
-):
+def test_overdue_requests_are_flagged_and_mailed_once(rfi, officer_uz, officer_kg, django_capture_on_commit_callbacks):
     assert flag_overdue_rfis() == 0
     RequestForInformation.objects.filter(pk=rfi.rfi.pk).update(deadline=timezone.now() - timedelta(hours=1))
     # A notification event: the e-mail leaves after the commit (notifications.tasks).
