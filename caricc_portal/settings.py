@@ -340,6 +340,8 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "core.pagination.CreatedCursorPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": [
+        # First: an empty filter parameter is a 400, not "no filter" (API only; the UI's forms keep it).
+        "core.api_filters.NonEmptyFilterBackend",
         "django_filters.rest_framework.DjangoFilterBackend",
         "core.api_filters.StrictBooleanFilterBackend",
         "core.api_filters.UpdatedSinceFilterBackend",
@@ -374,7 +376,11 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     # Every operation documents its error answers and their body (core.api_schema).
-    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "core.api_schema.add_error_responses"],
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "core.api_schema.add_error_responses",
+        "core.api_filters.require_nonempty_strings",
+    ],
     # Several apps name a field "status" or "kind"; give each choice set one stable name.
     "ENUM_NAME_OVERRIDES": {
         "StateStatusEnum": "members.models.State.Status",

@@ -17,6 +17,28 @@ from rest_framework.exceptions import ValidationError
 
 PARAM = "updated_since"
 
+EMPTY_MESSAGE = _("This parameter may not be empty.")
+
+
+def is_empty(raw: str) -> bool:
+    return raw.strip() == ""
+
+
+def reject_empty(request, names) -> None:
+    """400 naming every parameter of `names` sent with an empty (or blank) value.
+
+    django-filter reads an empty value as "no filter" (right for the UI's forms, whose
+    blank fields are sent empty), so `?status=` or `?created_before=` answered the whole
+    collection; the API's schema says such a value is not a status or a date.
+    """
+    errors = {
+        name: [EMPTY_MESSAGE]
+        for name in names
+        if name in request.query_params and any(is_empty(v) for v in request.query_params.getlist(name))
+    }
+    if errors:
+        raise ValidationError(errors)
+
 
 def _has_updated_at(model) -> bool:
     try:
@@ -50,6 +72,7 @@ class UpdatedSinceFilterBackend:
         raw = request.query_params.get(PARAM)
         if raw is None or not _has_updated_at(queryset.model):
             return queryset
+        reject_empty(request, [PARAM])
         since = parse_since(raw)  # a malformed value is a 400 wherever it is sent
         # Collections only (a viewset's list or a list-like action; detail routes have detail=True).
         if getattr(view, "detail", False):
@@ -98,3 +121,43 @@ class StrictBooleanFilterBackend:
 
     def get_schema_operation_parameters(self, view):
         return []  # the parameters are the filter set's, documented by DjangoFilterBackend
+
+
+class NonEmptyFilterBackend:
+    """A declared filter parameter sent empty (`?status=`, `?created_before=`, `?inbox=`)
+    answers 400 `{"<param>": ["This parameter may not be empty."]}`.
+
+    API only: it runs among the API's filter backends, before DjangoFilterBackend; the
+    UI's lists use the same FilterSets through forms and keep reading empty as "any".
+    """
+
+    def filter_queryset(self, request, queryset, view):
+        from django_filters.rest_framework import DjangoFilterBackend
+
+        filterset_class = DjangoFilterBackend().get_filterset_class(view, queryset)
+        if filterset_class is not None:
+            reject_empty(request, filterset_class.base_filters)
+        return queryset
+
+    def get_schema_operation_parameters(self, view):
+        return []  # the parameters are the filter set's; see require_nonempty_strings
+
+
+def require_nonempty_strings(result: dict, generator, request, public) -> dict:
+    """Postprocessing hook: a free-text query parameter (`?q=`, `?state=`, `?cursor=`) has
+    `minLength: 1`, as the API answers an empty one with 400 (NonEmptyFilterBackend,
+    core.pagination). Dates, enums, booleans and integers exclude "" by their type already.
+    """
+    for operations in result.get("paths", {}).values():
+        for operation in operations.values():
+            if not isinstance(operation, dict):
+                continue
+            for param in operation.get("parameters", []):
+                schema = param.get("schema", {})
+                if (
+                    param.get("in") == "query"
+                    and schema.get("type") == "string"
+                    and not {"enum", "format"} & set(schema)
+                ):
+                    schema.setdefault("minLength", 1)
+    return result

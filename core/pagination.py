@@ -4,6 +4,8 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.pagination import CursorPagination
 
+from .api_filters import reject_empty
+
 
 class CreatedCursorPagination(CursorPagination):
     """Keyset pagination on an indexed (created_at, id): every page costs the same.
@@ -22,6 +24,7 @@ class CreatedCursorPagination(CursorPagination):
         raw = request.query_params.get(self.page_size_query_param)
         if raw is None:
             return self.page_size
+        reject_empty(request, [self.page_size_query_param])
         try:
             size = int(raw)
         except ValueError:
@@ -33,7 +36,9 @@ class CreatedCursorPagination(CursorPagination):
         return size
 
     def decode_cursor(self, request):
-        # An unreadable cursor is a bad parameter (400 naming it), not a missing page.
+        # An unreadable cursor is a bad parameter (400 naming it), not a missing page;
+        # DRF reads an empty one as the first page.
+        reject_empty(request, [self.cursor_query_param])
         try:
             return super().decode_cursor(request)
         except NotFound as exc:
