@@ -50,6 +50,11 @@ deploy-check: install
 	SECRET_KEY=check-deploy-$$(date +%s)-$$(head -c 32 /dev/urandom | base64 | tr -dc A-Za-z0-9) \
 	ALLOWED_HOSTS=portal.example.org \
 	$(PY) manage.py check --deploy --fail-level WARNING --settings=caricc_portal.settings_production
+	# The production manifest storage follows every reference in the static files
+	# (a vendored script's source map, a CSS url()): a missing one fails here, not at deploy.
+	SECRET_KEY=check-deploy-$$(date +%s)-$$(head -c 32 /dev/urandom | base64 | tr -dc A-Za-z0-9) \
+	ALLOWED_HOSTS=portal.example.org \
+	$(PY) manage.py collectstatic --noinput --verbosity 0 --settings=caricc_portal.settings_production
 
 schema-check: install
 	$(PY) manage.py spectacular --validate --fail-on-warn --file /dev/null
