@@ -2,6 +2,7 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from core.serializer_fields import ListRelatedField
 from members.models import Agency, Notice, State
 
 
@@ -26,8 +27,10 @@ class NoticeSerializer(serializers.ModelSerializer):
     url = serializers.HyperlinkedIdentityField(view_name="api:notice-detail")
     originating_state = serializers.SlugRelatedField(slug_field="code", read_only=True)
     author = serializers.SlugRelatedField(slug_field="username", read_only=True)
-    shared_with = serializers.SlugRelatedField(
-        slug_field="code", queryset=State.objects.all(), many=True, write_only=True, required=False
+    shared_with = ListRelatedField(
+        child_relation=serializers.SlugRelatedField(slug_field="code", queryset=State.objects.all()),
+        write_only=True,
+        required=False,
     )
 
     class Meta:

@@ -67,3 +67,13 @@ def test_the_ui_list_still_accepts_empty_filters(client_for, officer_kz):
     client = client_for(officer_kz)
     params = {"q": "", "kind": "", "status": "", "created_after": "", "created_before": "", "inbox": "", "tlp": ""}
     assert client.get(reverse("intel:record-list"), params).status_code == 200
+
+
+def test_a_list_field_refuses_an_object(api_for, officer_kz, uz):
+    """`shared_with: {}` was read as an empty list (DRF's ManyRelatedField takes any iterable)."""
+    client = api_for(officer_kz)
+    response = client.post("/api/v1/notices/", {"title": "T", "body": "", "shared_with": {}}, format="json")
+    assert response.status_code == 400
+    assert "shared_with" in response.json()
+    ok = client.post("/api/v1/notices/", {"title": "T", "body": "", "shared_with": ["UZ"]}, format="json")
+    assert ok.status_code == 201, ok.content
