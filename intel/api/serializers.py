@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from core.serializer_fields import ListRelatedField
 from intel import services
 from intel.models import (
     AccessLog,
@@ -264,9 +265,11 @@ class RecordDetailSerializer(RecordListSerializer):
         }
 
 
-def share_with_field() -> serializers.SlugRelatedField:
-    """The recipient states of a record, by ISO code (new records and re-sharing)."""
-    return serializers.SlugRelatedField(slug_field="code", queryset=State.objects.all(), many=True, required=False)
+def share_with_field() -> ListRelatedField:
+    """The recipient states of a record, by ISO code (new records and re-sharing); a JSON list only."""
+    return ListRelatedField(
+        child_relation=serializers.SlugRelatedField(slug_field="code", queryset=State.objects.all()), required=False
+    )
 
 
 def shortcut_field() -> serializers.ChoiceField:
