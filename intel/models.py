@@ -350,27 +350,19 @@ class Receipt(models.Model):
         )
 
 
-class DisseminationRequest(models.Model):
-    """A recipient's request that the originator widen a record's dissemination."""
+class RecordRequestBase(models.Model):
+    """What every request to a record's originator has (dissemination, re-marking): who
+    asked, for which state, why, and who decided when. Only the originator decides
+    (intel.handling)."""
 
-    class Status(models.TextChoices):
-        PENDING = "pending", _("Pending")
-        APPROVED = "approved", _("Approved")
-        DECLINED = "declined", _("Declined")
-
-    record = models.ForeignKey(
-        IntelRecord, on_delete=models.CASCADE, related_name="dissemination_requests", verbose_name=_("record")
-    )
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("requested by")
     )
     requesting_state = models.ForeignKey(
         State, on_delete=models.PROTECT, related_name="+", null=True, blank=True, verbose_name=_("requesting state")
     )
-    states = models.ManyToManyField(State, related_name="+", verbose_name=_("states to add"))
     reason = models.TextField(_("reason"))
-    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
-    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -381,16 +373,34 @@ class DisseminationRequest(models.Model):
     )
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
 
-    history = HistoricalRecords()
-
     class Meta:
+        abstract = True
         ordering = ["-created_at", "-id"]
-        verbose_name = _("dissemination request")
-        verbose_name_plural = _("dissemination requests")
-        indexes = [models.Index(fields=["record", "status"], name="intel_dissreq_record_idx")]
 
     def __str__(self) -> str:
         return f"{self.record.reference}: {self.get_status_display()}"
+
+
+class DisseminationRequest(RecordRequestBase):
+    """A recipient's request that the originator widen a record's dissemination."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        APPROVED = "approved", _("Approved")
+        DECLINED = "declined", _("Declined")
+
+    record = models.ForeignKey(
+        IntelRecord, on_delete=models.CASCADE, related_name="dissemination_requests", verbose_name=_("record")
+    )
+    states = models.ManyToManyField(State, related_name="+", verbose_name=_("states to add"))
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
+
+    history = HistoricalRecords()
+
+    class Meta(RecordRequestBase.Meta):
+        verbose_name = _("dissemination request")
+        verbose_name_plural = _("dissemination requests")
+        indexes = [models.Index(fields=["record", "status"], name="intel_dissreq_record_idx")]
 
 
 class SeizureReport(models.Model):
@@ -773,7 +783,7 @@ def log_export(user, record_ids, *, ip: str | None = None, detail: str = "") -> 
     return len(entries)
 
 
-class RemarkingRequest(models.Model):
+class RemarkingRequest(RecordRequestBase):
     """A recipient's (or the centre's) request that the originator change a record's
     markings. Only the originator decides (intel.handling); history keeps every step."""
 
@@ -785,39 +795,18 @@ class RemarkingRequest(models.Model):
     record = models.ForeignKey(
         IntelRecord, on_delete=models.CASCADE, related_name="remarking_requests", verbose_name=_("record")
     )
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("requested by")
-    )
-    requesting_state = models.ForeignKey(
-        State, on_delete=models.PROTECT, related_name="+", null=True, blank=True, verbose_name=_("requesting state")
-    )
     tlp = models.CharField(_("requested TLP"), max_length=12, choices=TLP.choices)
     handling_code = models.CharField(_("requested handling code"), max_length=2, choices=HandlingCode.choices)
     handling_note = models.CharField(_("requested handling restrictions"), max_length=500, blank=True)
     classification = models.CharField(_("requested classification"), max_length=12, choices=Classification.choices)
-    reason = models.TextField(_("reason"))
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
-    created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        related_name="+",
-        null=True,
-        blank=True,
-        verbose_name=_("decided by"),
-    )
-    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
 
     history = HistoricalRecords()
 
-    class Meta:
-        ordering = ["-created_at", "-id"]
+    class Meta(RecordRequestBase.Meta):
         verbose_name = _("re-marking request")
         verbose_name_plural = _("re-marking requests")
         indexes = [models.Index(fields=["record", "status"], name="intel_remarkreq_record_idx")]
-
-    def __str__(self) -> str:
-        return f"{self.record.reference}: {self.get_status_display()}"
 
     @property
     def markings(self) -> dict[str, str]:
