@@ -19,3 +19,26 @@ class ListRelatedField(serializers.ManyRelatedField):
         if isinstance(data, Mapping):
             self.fail("not_a_list", input_type=type(data).__name__)
         return super().to_internal_value(data)
+
+
+class StrictCharField(serializers.CharField):
+    """Text that must arrive as a JSON string: DRF's CharField turns 0 into "0", which the
+    schema (`type: string`) calls invalid (schemathesis negative_data_rejection)."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+class StrictStringsMixin:
+    """For a ModelSerializer: its model's text columns become StrictCharFields."""
+
+    from django.db import models as _models
+
+    serializer_field_mapping = {
+        **serializers.ModelSerializer.serializer_field_mapping,
+        _models.CharField: StrictCharField,
+        _models.TextField: StrictCharField,
+    }
+    del _models

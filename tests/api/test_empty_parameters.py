@@ -77,3 +77,10 @@ def test_a_list_field_refuses_an_object(api_for, officer_kz, uz):
     assert "shared_with" in response.json()
     ok = client.post("/api/v1/notices/", {"title": "T", "body": "", "shared_with": ["UZ"]}, format="json")
     assert ok.status_code == 201, ok.content
+
+
+def test_text_must_be_a_string(api_for, officer_kz):
+    """DRF's CharField read `"body": 0` as "0"; the schema says a string."""
+    response = api_for(officer_kz).post("/api/v1/notices/", {"title": "T", "body": 0}, format="json")
+    assert response.status_code == 400
+    assert "body" in response.json()
