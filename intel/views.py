@@ -18,7 +18,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
-from django.http import Http404, HttpResponseRedirect
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
@@ -765,10 +765,23 @@ def request_dissemination(request, pk: int):
 @login_required
 @require_POST
 def decide_dissemination(request, pk: int, request_id: int, decision: str):
+    """The originator approves or declines a dissemination request."""
+    if decision not in ("approve", "decline"):
+        raise Http404
     record = get_visible_or_404(IntelRecord, request.user, pk=pk)
     req = get_object_or_404(DisseminationRequest, pk=request_id, record=record)
+    return _originator_decides(
+        request,
+        record,
+        lambda: services.decide_dissemination(user=request.user, request=req, approve=decision == "approve"),
+    )
+
+
+def _originator_decides(request, record: IntelRecord, decide) -> HttpResponse:
+    """Run an originator's decision on a request about the record: a refused rule is a
+    403 page naming it, a wrong state or marking a message; back to the record."""
     try:
-        services.decide_dissemination(user=request.user, request=req, approve=decision == "approve")
+        decide()
         messages.success(request, _("Decision recorded."))
     except services.TransitionError as exc:
         messages.error(request, str(exc))
@@ -811,16 +824,9 @@ def decide_remarking(request, pk: int, request_id: int, decision: str):
         raise Http404
     record = get_visible_or_404(IntelRecord, request.user, pk=pk)
     req = get_object_or_404(RemarkingRequest, pk=request_id, record=record)
-    try:
-        services.decide_remarking(user=request.user, request=req, accept=decision == "accept")
-        messages.success(request, _("Decision recorded."))
-    except services.TransitionError as exc:
-        messages.error(request, str(exc))
-    except handling.MarkingRuleError as exc:
-        messages.error(request, exc.message)
-    except handling.HandlingRuleError as exc:
-        return refused(request, exc, record)
-    return HttpResponseRedirect(record.get_absolute_url())
+    return _originator_decides(
+        request, record, lambda: services.decide_remarking(user=request.user, request=req, accept=decision == "accept")
+    )
 
 
 @login_required
