@@ -158,15 +158,25 @@ class IntelRecordViewSet(mixins.CreateModelMixin, mixins.ListModelMixin, mixins.
     @extend_schema(request=DisseminationDecisionSerializer, responses={204: None})
     @action(detail=True, methods=["post"], url_path="decide-dissemination")
     def decide_dissemination(self, request, pk=None):
-        """The originator (or a coordinator) approves or declines a recipient's request."""
+        """The originator approves or declines a recipient's request."""
+        return self._decide(
+            request,
+            DisseminationDecisionSerializer,
+            lambda record: record.dissemination_requests,
+            lambda req, data: services.decide_dissemination(user=request.user, request=req, approve=data["approve"]),
+        )
+
+    def _decide(self, request, serializer_class, requests_of, decide) -> Response:
+        """An originator's decision on one of the record's requests: 404 for a request of
+        another record, 409 when it was already decided, 204 when done."""
         record = self.get_object()
-        data = DisseminationDecisionSerializer(data=request.data)
+        data = serializer_class(data=request.data)
         data.is_valid(raise_exception=True)
-        req = record.dissemination_requests.filter(pk=data.validated_data["request"]).first()
+        req = requests_of(record).filter(pk=data.validated_data["request"]).first()
         if req is None:
             raise Http404
         try:
-            services.decide_dissemination(user=request.user, request=req, approve=data.validated_data["approve"])
+            decide(req, data.validated_data)
         except services.TransitionError as exc:
             raise Conflict(str(exc)) from exc
         return Response(status=status.HTTP_204_NO_CONTENT)
@@ -201,17 +211,12 @@ class IntelRecordViewSet(mixins.CreateModelMixin, mixins.ListModelMixin, mixins.
     @action(detail=True, methods=["post"], url_path="decide-remarking")
     def decide_remarking(self, request, pk=None):
         """The originator accepts (markings change, logged) or refuses a re-marking request."""
-        record = self.get_object()
-        data = RemarkingDecisionSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        req = record.remarking_requests.filter(pk=data.validated_data["request"]).first()
-        if req is None:
-            raise Http404
-        try:
-            services.decide_remarking(user=request.user, request=req, accept=data.validated_data["accept"])
-        except services.TransitionError as exc:
-            raise Conflict(str(exc)) from exc
-        return Response(status=status.HTTP_204_NO_CONTENT)
+        return self._decide(
+            request,
+            RemarkingDecisionSerializer,
+            lambda record: record.remarking_requests,
+            lambda req, data: services.decide_remarking(user=request.user, request=req, accept=data["accept"]),
+        )
 
     @extend_schema(responses=AccessLogSerializer(many=True))
     @action(detail=True, methods=["get"], url_path="access-log", pagination_class=AccessedAtCursorPagination)
