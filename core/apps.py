@@ -16,3 +16,22 @@ class CoreConfig(AppConfig):
         from .db import set_connection_timeouts
 
         connection_created.connect(set_connection_timeouts, dispatch_uid="core.db.timeouts")
+        strict_text_in_the_api()
+
+
+def strict_text_in_the_api() -> None:
+    """Every ModelSerializer's text columns take JSON strings only (0 is not "0").
+
+    The schema says `type: string`; DRF's CharField would turn a number into text and
+    save it, an invalid request accepted (schemathesis negative_data_rejection). One
+    policy for every app's serializers, set where the foundation starts, instead of a
+    mixin each serializer could forget. Columns with choices stay ChoiceFields.
+    """
+    from django.db import models
+    from rest_framework import serializers
+
+    from .serializer_fields import StrictCharField
+
+    mapping = serializers.ModelSerializer.serializer_field_mapping
+    mapping[models.CharField] = StrictCharField
+    mapping[models.TextField] = StrictCharField

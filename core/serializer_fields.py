@@ -29,16 +29,3 @@ class StrictCharField(serializers.CharField):
         if not isinstance(data, str):
             self.fail("invalid")
         return super().to_internal_value(data)
-
-
-class StrictStringsMixin:
-    """For a ModelSerializer: its model's text columns become StrictCharFields."""
-
-    from django.db import models as _models
-
-    serializer_field_mapping = {
-        **serializers.ModelSerializer.serializer_field_mapping,
-        _models.CharField: StrictCharField,
-        _models.TextField: StrictCharField,
-    }
-    del _models

@@ -2,7 +2,7 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from core.serializer_fields import ListRelatedField, StrictStringsMixin
+from core.serializer_fields import ListRelatedField
 from members.models import Agency, Notice, State
 
 
@@ -23,7 +23,7 @@ class AgencySerializer(serializers.ModelSerializer):
         fields = ["id", "url", "state", "kind", "name_en", "name_ru", "abbreviation"]
 
 
-class NoticeSerializer(StrictStringsMixin, serializers.ModelSerializer):
+class NoticeSerializer(serializers.ModelSerializer):
     url = serializers.HyperlinkedIdentityField(view_name="api:notice-detail")
     originating_state = serializers.SlugRelatedField(slug_field="code", read_only=True)
     author = serializers.SlugRelatedField(slug_field="username", read_only=True)

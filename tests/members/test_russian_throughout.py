@@ -138,5 +138,6 @@ def test_a_seizure_report_without_items_says_so_in_plain_words():
         )
         assert not formset.is_valid()
         message = " ".join(formset.non_form_errors())
-    assert "форм" not in message.lower()
-    assert message
+    # Not Django's "Пожалуйста, отправьте 1 форму." but the portal's own sentence.
+    assert "отправьте" not in message.lower()
+    assert "изъят" in message.lower()
