@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from core.api import Conflict
+from core.serializer_fields import StrictCharField
 from donors.choices import Closure
 from donors.models import Donor, Instalment, Payment, Pledge, PledgingEvent
 from donors.money import validate_currency
@@ -147,7 +148,7 @@ class PledgeSerializer(serializers.ModelSerializer):
 
 class CloseSerializer(serializers.Serializer):
     closure = serializers.ChoiceField(choices=Closure.choices)
-    reason = serializers.CharField()
+    reason = StrictCharField()
 
 
 class PaymentSerializer(serializers.ModelSerializer):
@@ -202,13 +203,13 @@ class FundingTotalsSerializer(serializers.Serializer):
 
 
 class FundingBudgetSerializer(serializers.Serializer):
-    category = serializers.CharField()
-    label = serializers.CharField()
+    category = StrictCharField()
+    label = StrictCharField()
     amount_usd = _Money()
 
 
 class FundingDonorSerializer(serializers.Serializer):
-    name = serializers.CharField()
+    name = StrictCharField()
     committed = _Money()
     received = _Money()
     funded = _Money()
@@ -216,8 +217,8 @@ class FundingDonorSerializer(serializers.Serializer):
 
 class FundingEarmarkSerializer(FundingDonorSerializer):
     name = None
-    earmark = serializers.CharField()
-    label = serializers.CharField()
+    earmark = StrictCharField()
+    label = StrictCharField()
 
 
 class FundingSummarySerializer(serializers.Serializer):

@@ -8,6 +8,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.permissions import get_visible_or_404
+from core.serializer_fields import StrictCharField
 
 from .. import exchange
 from ..models import IntelRecord
@@ -15,10 +16,10 @@ from ..models import IntelRecord
 
 def _receipt_fields() -> dict:
     return {
-        "state": serializers.CharField(),
+        "state": StrictCharField(),
         # A plain string (documented values) rather than a choice field: "status" enums
         # are already many in the schema and would collide by name.
-        "status": serializers.CharField(help_text="not_opened, received or acknowledged"),
+        "status": StrictCharField(help_text="not_opened, received or acknowledged"),
         "opened_at": serializers.DateTimeField(allow_null=True),
         "acknowledged_at": serializers.DateTimeField(allow_null=True),
     }

@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from core.serializer_fields import ListRelatedField
+from core.serializer_fields import ListRelatedField, StrictCharField
 from intel import services
 from intel.models import (
     AccessLog,
@@ -52,8 +52,8 @@ class RecordListSerializer(serializers.ModelSerializer):
 
     url = serializers.HyperlinkedIdentityField(view_name="api:intelrecord-detail")
     originating_state = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    evaluation = serializers.CharField(source="evaluation_code", read_only=True)
-    handling_notice = serializers.CharField(
+    evaluation = StrictCharField(source="evaluation_code", read_only=True)
+    handling_notice = StrictCharField(
         read_only=True, help_text=_("The handling code's caveat (H1: not for use as evidence without permission).")
     )
     detail_view_name = "api:intelrecord-detail"
@@ -326,7 +326,7 @@ class RecordUpdateSerializer(serializers.ModelSerializer):
     """What the originator may change in place: text, markings, review date, status.
     Saved through services.edit_record: the handling rules decide (intel.handling)."""
 
-    reason = serializers.CharField(
+    reason = StrictCharField(
         write_only=True,
         required=False,
         allow_blank=True,
@@ -388,9 +388,9 @@ class SeizureCreateSerializer(_RecordInput):
 class RFIListSerializer(RecordListSerializer):
     url = serializers.HyperlinkedIdentityField(view_name="api:rfi-detail")
     detail_view_name = "api:rfi-detail"
-    urgency = serializers.CharField(source="rfi.urgency", read_only=True)
+    urgency = StrictCharField(source="rfi.urgency", read_only=True)
     deadline = serializers.DateTimeField(source="rfi.deadline", read_only=True)
-    rfi_status = serializers.CharField(source="rfi.status", read_only=True)
+    rfi_status = StrictCharField(source="rfi.status", read_only=True)
     overdue = serializers.BooleanField(source="rfi.is_overdue", read_only=True)
 
     class Meta(RecordListSerializer.Meta):
@@ -431,9 +431,9 @@ class RFICreateSerializer(_RecordInput):
     addressees = serializers.SlugRelatedField(
         slug_field="code", queryset=State.objects.all(), many=True, allow_empty=False
     )
-    purpose = serializers.CharField()
-    legal_basis = serializers.CharField(max_length=500)
-    questions = serializers.ListField(child=serializers.CharField(), allow_empty=False)
+    purpose = StrictCharField()
+    legal_basis = StrictCharField(max_length=500)
+    questions = serializers.ListField(child=StrictCharField(), allow_empty=False)
     urgency = serializers.ChoiceField(choices=Urgency.choices, default=Urgency.STANDARD)
     deadline = serializers.DateTimeField(required=False, allow_null=True)
     about = serializers.IntegerField(
@@ -492,7 +492,7 @@ class ShareSerializer(serializers.Serializer):
 
 class DisseminationRequestSerializer(serializers.Serializer):
     states = serializers.SlugRelatedField(slug_field="code", queryset=State.objects.all(), many=True, allow_empty=False)
-    reason = serializers.CharField()
+    reason = StrictCharField()
 
 
 class DisseminationDecisionSerializer(serializers.Serializer):

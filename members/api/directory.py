@@ -8,6 +8,7 @@ from __future__ import annotations
 from rest_framework import serializers, viewsets
 
 from core.pagination import IdCursorPagination
+from core.serializer_fields import StrictCharField
 from members.models import State, StateStatusChange, User
 from members.roles import Role
 
@@ -22,7 +23,7 @@ class StateStatusChangeSerializer(serializers.ModelSerializer):
 
 class LiaisonOfficerSerializer(serializers.ModelSerializer):
     state = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    full_name = serializers.CharField(source="get_full_name", read_only=True)
+    full_name = StrictCharField(source="get_full_name", read_only=True)
 
     class Meta:
         model = User

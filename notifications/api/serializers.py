@@ -1,5 +1,7 @@
 from rest_framework import serializers
 
+from core.serializer_fields import StrictCharField
+
 from ..models import Notification
 
 
@@ -7,7 +9,7 @@ class NotificationSerializer(serializers.ModelSerializer):
     """A notification: the event, the subject's kind, id and reference; never its content."""
 
     url = serializers.HyperlinkedIdentityField(view_name="api:notification-detail")
-    message = serializers.CharField(read_only=True)
+    message = StrictCharField(read_only=True)
     subject_kind = serializers.SerializerMethodField()
     subject_id = serializers.SerializerMethodField()
     link = serializers.SerializerMethodField()

@@ -6,6 +6,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from core.api import CreatedCursorPagination, VisibleReadOnlyViewSet
+from core.serializer_fields import StrictCharField
 
 from .. import services
 from ..models import Notification
@@ -43,9 +44,7 @@ class NotificationViewSet(VisibleReadOnlyViewSet):
         return Response({"marked": services.mark_read(request.user)}, status=status.HTTP_200_OK)
 
     @extend_schema(
-        responses=inline_serializer(
-            "UnreadCount", {"unread": serializers.IntegerField(), "label": serializers.CharField()}
-        )
+        responses=inline_serializer("UnreadCount", {"unread": serializers.IntegerField(), "label": StrictCharField()})
     )
     @action(detail=False, methods=["get"], url_path="unread-count")
     def unread_count(self, request):

@@ -17,6 +17,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.permissions import get_visible_or_404
+from core.serializer_fields import StrictCharField
 from members.models import State
 
 from ..forms import ControlledDeliveryForm, OperationResultForm, ResultSeizureForm, RouteLegForm
@@ -87,13 +88,13 @@ class OperationResultsView(_OperationWrite):
 
 
 class ResultSeizureInput(serializers.Serializer):
-    state = serializers.CharField(help_text="ISO code of one of the operation's states.")
+    state = StrictCharField(help_text="ISO code of one of the operation's states.")
     seized_on = serializers.DateField()
-    substance = serializers.CharField()
+    substance = StrictCharField()
     quantity = serializers.DecimalField(max_digits=14, decimal_places=3)
-    unit = serializers.CharField()
-    description = serializers.CharField(required=False, allow_blank=True)
-    intel_reference = serializers.CharField(required=False, allow_blank=True, max_length=32)
+    unit = StrictCharField()
+    description = StrictCharField(required=False, allow_blank=True)
+    intel_reference = StrictCharField(required=False, allow_blank=True, max_length=32)
 
 
 class OperationResultSeizuresView(_OperationWrite):
@@ -122,17 +123,17 @@ class OperationResultSeizuresView(_OperationWrite):
 
 class RouteLegInput(serializers.Serializer):
     order = serializers.IntegerField(min_value=1)
-    from_state = serializers.CharField(help_text="ISO code.")
-    to_state = serializers.CharField(help_text="ISO code.")
-    handover_point = serializers.CharField(required=False, allow_blank=True)
+    from_state = StrictCharField(help_text="ISO code.")
+    to_state = StrictCharField(help_text="ISO code.")
+    handover_point = StrictCharField(required=False, allow_blank=True)
     planned_time = serializers.DateTimeField(required=False, allow_null=True)
     actual_time = serializers.DateTimeField(required=False, allow_null=True)
 
 
 class ControlledDeliveryInput(serializers.Serializer):
-    consignment_description = serializers.CharField(required=False, allow_blank=True)
-    substitution = serializers.CharField(required=False, allow_blank=True)
-    tracker_identifiers = serializers.CharField(required=False, allow_blank=True, help_text="One per line.")
+    consignment_description = StrictCharField(required=False, allow_blank=True)
+    substitution = StrictCharField(required=False, allow_blank=True)
+    tracker_identifiers = StrictCharField(required=False, allow_blank=True, help_text="One per line.")
     legs = RouteLegInput(many=True, required=False, help_text="Replaces every leg, in order.")
 
 

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from core.api_schema import DirectionalChoiceField
+from core.serializer_fields import StrictCharField
 from members.models import State
 
 from ..choices import Consent, ParticipantRole
@@ -88,7 +89,7 @@ class RouteLegSerializer(serializers.ModelSerializer):
 
 class ControlledDeliverySerializer(serializers.ModelSerializer):
     legs = RouteLegSerializer(many=True, read_only=True)
-    trackers = serializers.ListField(child=serializers.CharField(), read_only=True)
+    trackers = serializers.ListField(child=StrictCharField(), read_only=True)
 
     class Meta:
         model = ControlledDelivery
@@ -185,12 +186,12 @@ class OperationDetailSerializer(JointOperationSerializer):
 
 class TransitionRequestSerializer(serializers.Serializer):
     transition = serializers.ChoiceField(choices=USER_TRANSITIONS)
-    comment = serializers.CharField(required=False, allow_blank=True, default="")
-    expected_status = serializers.CharField(required=False, allow_blank=True, default="")
+    comment = StrictCharField(required=False, allow_blank=True, default="")
+    expected_status = StrictCharField(required=False, allow_blank=True, default="")
 
 
 class ConsentRequestSerializer(serializers.Serializer):
     decision = serializers.ChoiceField(choices=[c for c in Consent.choices if c[0] in CONSENT_DECISIONS])
-    conditions = serializers.CharField(required=False, allow_blank=True, default="")
-    national_case_reference = serializers.CharField(required=False, allow_blank=True, max_length=100)
+    conditions = StrictCharField(required=False, allow_blank=True, default="")
+    national_case_reference = StrictCharField(required=False, allow_blank=True, max_length=100)
     version = serializers.IntegerField(required=False, min_value=1)

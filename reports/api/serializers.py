@@ -2,6 +2,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 from rest_framework.reverse import reverse
 
+from core.serializer_fields import StrictCharField
 from reports.choices import ReportFormat, ReportKind
 from reports.models import ReportRequest
 
@@ -60,6 +61,6 @@ class ReportRequestCreateSerializer(serializers.Serializer):
 
 class ReportAcceptedSerializer(serializers.Serializer):
     id = serializers.IntegerField()
-    status = serializers.CharField()
+    status = StrictCharField()
     status_url = serializers.URLField()
-    detail = serializers.CharField(required=False, help_text=_("Present when the task queue was unavailable."))
+    detail = StrictCharField(required=False, help_text=_("Present when the task queue was unavailable."))

@@ -7,6 +7,8 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from core.serializer_fields import StrictCharField
+
 from ..models import ChangeEvent, WebhookDelivery, WebhookSubscription
 from ..registry import KINDS
 
@@ -65,7 +67,7 @@ class WebhookSubscriptionSerializer(serializers.ModelSerializer):
 
 
 class WebhookSubscriptionCreatedSerializer(WebhookSubscriptionSerializer):
-    secret = serializers.CharField(
+    secret = StrictCharField(
         read_only=True, help_text="The signing secret (Standard Webhooks). Shown this once: store it."
     )
 
