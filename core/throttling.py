@@ -17,8 +17,8 @@ from rest_framework.throttling import SimpleRateThrottle
 
 class _LiveRateThrottle(SimpleRateThrottle):
     def __init__(self):
-        # Resolved per request in allow_request(), not at construction.
-        pass
+        """No rate read here: it is resolved per request in allow_request(), so a
+        changed setting applies at once (DRF's base reads it at construction)."""
 
     def get_rate(self) -> str | None:
         rates: dict[str, Any] = api_settings.DEFAULT_THROTTLE_RATES

@@ -121,9 +121,8 @@ class RecordEditForm(BootstrapFormMixin, forms.ModelForm):
         self.style_widgets()
 
     def _post_clean(self):
-        # Validate without copying the input onto the instance: the service re-reads
-        # the record under a lock and compares old and new markings.
-        pass
+        """Validate without copying the input onto the instance: the service re-reads
+        the record under a lock and compares old and new markings."""
 
     def changes(self) -> dict:
         return {k: self.cleaned_data[k] for k in self.Meta.fields if k in self.cleaned_data}
@@ -373,8 +372,7 @@ class RemarkingRequestForm(BootstrapFormMixin, forms.ModelForm):
         self.style_widgets()
 
     def _post_clean(self):
-        # The service builds and validates the request (it knows the record).
-        pass
+        """No model instance here: the service builds and validates the request (it knows the record)."""
 
     def markings(self) -> dict:
         return {k: self.cleaned_data.get(k) or "" for k in handling.MARKING_FIELDS}

@@ -107,7 +107,7 @@ def test_the_lag_is_measured_at_most_once_per_check_interval(settings, monkeypat
             return Cursor()
 
         def close(self):
-            pass
+            """Nothing to close: a stand-in connection."""
 
     monkeypatch.setattr(db_router, "connections", {"replica": Connection()})
     monkeypatch.setattr(db_router, "_lag_cache", {})
