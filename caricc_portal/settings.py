@@ -363,6 +363,8 @@ REST_FRAMEWORK = {
 API_TOKEN_LIFETIME_DAYS = env.int("API_TOKEN_LIFETIME_DAYS", default=90)
 # Seconds the answer "who is this API token" is cached (members.authentication); 0: never.
 API_TOKEN_CACHE_SECONDS = env.int("API_TOKEN_CACHE_SECONDS", default=5)
+# Seconds the bell's compiled count statement is kept per reader (notifications.services); 0: never.
+BELL_SQL_CACHE_SECONDS = env.int("BELL_SQL_CACHE_SECONDS", default=60)
 SPECTACULAR_SETTINGS = {
     "TITLE": "CARICC Portal API",
     "DESCRIPTION": "Information exchange, joint operations and donor tracking for the CARICC "

@@ -7,12 +7,14 @@ app. Each receiver picks the recipients as a queryset and calls `notify`.
 
 from __future__ import annotations
 
-from django.db.models.signals import post_save
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.db.models.signals import m2m_changed, post_save
 
 from members.roles import Role
 
 from .events import Event
-from .services import holders_of, notify, officers_of, users
+from .services import holders_of, notify, officers_of, permissions_changed, users
 
 
 def _deciders(record):
@@ -130,7 +132,7 @@ def connect() -> None:
     import donors.signals
     import intel.signals
     import operations.signals
-    from intel.models import DisseminationRequest
+    from intel.models import DisseminationRequest, RemarkingRequest
 
     intel.signals.record_shared.connect(record_shared, dispatch_uid="notifications.record_shared")
     intel.signals.record_withdrawn.connect(record_withdrawn, dispatch_uid="notifications.record_withdrawn")
@@ -140,17 +142,19 @@ def connect() -> None:
     post_save.connect(
         dissemination_requested, sender=DisseminationRequest, dispatch_uid="notifications.dissemination_requested"
     )
-    try:
-        from intel.models import RemarkingRequest
-    except ImportError:  # the handling rules are not there yet
-        RemarkingRequest = None
-    if RemarkingRequest is not None:
-        post_save.connect(
-            remarking_requested, sender=RemarkingRequest, dispatch_uid="notifications.remarking_requested"
-        )
+    post_save.connect(remarking_requested, sender=RemarkingRequest, dispatch_uid="notifications.remarking_requested")
     operations.signals.operation_transitioned.connect(
         operation_transitioned, dispatch_uid="notifications.operation_transitioned"
     )
     operations.signals.consents_reset.connect(consents_reset, dispatch_uid="notifications.consents_reset")
     donors.signals.reminder_sent.connect(reminder_sent, dispatch_uid="notifications.reminder_sent")
     post_save.connect(report_saved, sender="reports.ReportRequest", dispatch_uid="notifications.report_saved")
+    # The bell's cached statement follows the permissions of groups and users.
+    m2m_changed.connect(
+        permissions_changed, sender=Group.permissions.through, dispatch_uid="notifications.bell.group_perms"
+    )
+    m2m_changed.connect(
+        permissions_changed,
+        sender=get_user_model().user_permissions.through,
+        dispatch_uid="notifications.bell.user_perms",
+    )

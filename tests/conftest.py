@@ -21,6 +21,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.core.cache import caches
 from rest_framework.test import APIClient
 
 from members.models import APIToken, State
@@ -50,6 +51,9 @@ def _portal_test_settings(settings, tmp_path):
     settings.STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
     previous = app.conf.task_always_eager
     app.conf.task_always_eager = True
+    # An empty cache per test: rolled-back tests reuse ids (SQLite), and answers
+    # cached under an id (a token, the bell's statement) must not reach the next test.
+    caches["default"].clear()
     yield
     app.conf.task_always_eager = previous
 
