@@ -8,13 +8,23 @@ Mapping (docs/api.md, "STIX 2.1"):
   from `object_marking_refs`;
 - handling code and classification: a marking definition of ours with a
   property-extension, one per (code, classification), deterministic id;
-- identifiers: `x-caricc-identifier` observables (kind, value, date of birth),
-  referenced from `object_refs`;
+- identifiers: standard STIX objects where one fits, referenced from `object_refs`
+  and carrying the portal's kind (and date of birth) in the property-extension
+  `IDENTIFIER_EXTENSION`: a person is an `identity` of class `individual`, a company
+  an `identity` of class `organization`, a phone (MSISDN) a `user-account` of
+  account_type `phone`. STIX 2.1 has no object for the other kinds (passport, IMEI,
+  plate, VIN, container, waybill, vessel IMO, IBAN, crypto wallet): they are listed in
+  the report's extension (`identifiers`);
 - the originating state: an `identity` (organisation), the report's `created_by_ref`.
 
-Every exported bundle parses with `stix2.parse(..., allow_custom=True)`: the only
-custom content is the `x-caricc-identifier` observable type (registered here) that
-the reports reference; everything else is standard or an extension-definition extension.
+Every exported bundle parses with a plain `stix2.parse(text)` (allow_custom False) in
+a process that registered nothing: only standard objects, and extensions of kind
+`property-extension` whose `extension-definition` objects are in the bundle. A new
+object type (an `x-...` custom observable, or an extension-definition `new-sco`) would
+not: stix2 3.0 accepts an unregistered new-sco on its own but refuses it inside a bundle
+("customized ... object found") and in a report's `object_refs` unless the consumer
+passes allow_custom=True or registers the class, which a consumer that does not know
+the portal cannot do. The import still reads the former `x-caricc-identifier` observables.
 """
 
 from __future__ import annotations
@@ -23,11 +33,13 @@ import uuid
 from typing import Any
 
 import stix2
-from stix2.properties import StringProperty
 
 NAMESPACE = uuid.UUID("3f1b8f0e-2c35-5d8e-9a53-1c6e1d4f7a16")
 CARICC_EXTENSION = "extension-definition--" + str(uuid.uuid5(NAMESPACE, "caricc-record-extension-v1"))
 CARICC_MARKING_EXTENSION = "extension-definition--" + str(uuid.uuid5(NAMESPACE, "caricc-handling-marking-v1"))
+IDENTIFIER_EXTENSION = "extension-definition--" + str(uuid.uuid5(NAMESPACE, "caricc-identifier-v1"))
+# The former export's custom observable type; still read on import.
+LEGACY_IDENTIFIER_TYPE = "x-caricc-identifier"
 CENTRE_IDENTITY = "identity--" + str(uuid.uuid5(NAMESPACE, "centre"))
 EPOCH = "2026-01-01T00:00:00.000Z"
 
@@ -68,19 +80,6 @@ SEIZURE_FIELDS = (
 ITEM_FIELDS = ("substance", "form", "quantity", "unit", "purity")
 
 
-@stix2.CustomObservable(
-    "x-caricc-identifier",
-    [
-        ("kind", StringProperty(required=True)),
-        ("value", StringProperty(required=True)),
-        ("date_of_birth", StringProperty()),
-    ],
-    id_contrib_props=["kind", "value", "date_of_birth"],
-)
-class CaricCIdentifier:
-    """An identifier of a record (phone, plate, passport...) as a STIX cyber-observable."""
-
-
 def tlp_marking(tlp: str) -> stix2.MarkingDefinition:
     return stix2.MarkingDefinition(
         id=TLP2_IDS[tlp],
@@ -119,6 +118,15 @@ def _extension_definitions() -> list:
             **common,
         ),
         stix2.ExtensionDefinition(
+            id=IDENTIFIER_EXTENSION,
+            name="CARICC identifier kind",
+            description="On the identity, user-account objects a report refers to: the portal's identifier "
+            "kind (person, company, phone) and, for a person, the date of birth.",
+            schema="https://caricc.org/stix/identifier-v1",
+            extension_types=["property-extension"],
+            **common,
+        ),
+        stix2.ExtensionDefinition(
             id=CARICC_MARKING_EXTENSION,
             name="CARICC handling code and classification",
             schema="https://caricc.org/stix/handling-marking-v1",
@@ -153,16 +161,69 @@ def _plain(value):
     return str(value)  # Decimal
 
 
+def _identifier_dict(kind: str, value: str, date_of_birth) -> dict:
+    out = {"kind": kind, "value": value}
+    if date_of_birth:
+        out["date_of_birth"] = _iso(date_of_birth)
+    return out
+
+
+def identifier_object(kind: str, value: str, date_of_birth=None):
+    """The standard STIX 2.1 object for an identifier, or None when STIX has none for its kind."""
+    ext = {"extension_type": "property-extension", "kind": kind}
+    if kind == "person":
+        if date_of_birth:
+            ext["date_of_birth"] = _iso(date_of_birth)
+        key = f"identifier:person:{value}:{ext.get('date_of_birth', '')}"
+        identity_class = "individual"
+    elif kind == "company":
+        key = f"identifier:company:{value}"
+        identity_class = "organization"
+    elif kind == "phone":
+        # STIX has no phone-number object; a subscriber number is the account of a
+        # mobile network (user-account: "any type of user account", open account_type).
+        return stix2.UserAccount(account_type="phone", user_id=value, extensions={IDENTIFIER_EXTENSION: ext})
+    else:
+        return None
+    return stix2.Identity(
+        id="identity--" + str(uuid.uuid5(NAMESPACE, key)),
+        created=EPOCH,
+        modified=EPOCH,
+        name=value,
+        identity_class=identity_class,
+        extensions={IDENTIFIER_EXTENSION: ext},
+    )
+
+
+def _identifier_of(obj) -> dict | None:
+    """An identifier from an object a report refers to: ours (the identifier extension) or
+    the former export's custom observable; None for anything else."""
+    if obj.get("type") == LEGACY_IDENTIFIER_TYPE:
+        return {k: obj[k] for k in ("kind", "value", "date_of_birth") if k in obj}
+    ext = obj.get("extensions", {}).get(IDENTIFIER_EXTENSION)
+    if not ext or "kind" not in ext:
+        return None
+    value = obj.get("user_id") if obj.get("type") == "user-account" else obj.get("name")
+    if not value:
+        return None
+    out = {"kind": ext["kind"], "value": value}
+    if ext.get("date_of_birth"):
+        out["date_of_birth"] = ext["date_of_birth"]
+    return out
+
+
 def record_objects(record) -> list:
     """The STIX objects of one record (its report, identity, markings and observables)."""
     state = record.originating_state
     author = state_identity(state.code if state else None, state.name_en if state else "CARICC")
-    observables = [
-        CaricCIdentifier(
-            kind=i.kind, value=i.value, **({"date_of_birth": i.date_of_birth.isoformat()} if i.date_of_birth else {})
-        )
-        for i in record.identifiers.all()
-    ]
+    observables = []
+    unmapped = []
+    for identifier in record.identifiers.all():
+        obj = identifier_object(identifier.kind, identifier.value, identifier.date_of_birth)
+        if obj is None:
+            unmapped.append(_identifier_dict(identifier.kind, identifier.value, identifier.date_of_birth))
+        else:
+            observables.append(obj)
     markings = [tlp_marking(record.tlp), handling_marking(record.handling_code, record.classification)]
     ext: dict[str, Any] = {
         "extension_type": "property-extension",
@@ -173,6 +234,8 @@ def record_objects(record) -> list:
         "source_reliability": record.source_reliability,
         "information_credibility": record.information_credibility,
     }
+    if unmapped:
+        ext["identifiers"] = unmapped
     seizure = getattr(record, "seizure", None) if record.kind == "seizure" else None
     if seizure is not None:
         ext["seizure"] = {name: _plain(getattr(seizure, name)) for name in SEIZURE_FIELDS}
@@ -189,8 +252,6 @@ def record_objects(record) -> list:
         object_refs=[o.id for o in observables] or [author.id],
         object_marking_refs=[m.id for m in markings],
         extensions={CARICC_EXTENSION: ext},
-        # stix2 asks for allow_custom to reference the (registered) custom observable type.
-        allow_custom=True,
     )
     return [author, *markings, *observables, report]
 
@@ -201,7 +262,8 @@ def bundle(records) -> stix2.Bundle:
     for record in records:
         for obj in record_objects(record):
             objects.setdefault(obj.id, obj)
-    return stix2.Bundle(objects=list(objects.values()), allow_custom=True)
+    # No allow_custom: stix2 itself refuses anything a strict consumer could not parse.
+    return stix2.Bundle(objects=list(objects.values()))
 
 
 class ImportError_(ValueError):
@@ -211,21 +273,23 @@ class ImportError_(ValueError):
 def parse_bundle(data) -> list[dict]:
     """The records a bundle describes, as input for the seizure / record serializers."""
     try:
+        # allow_custom: other producers' bundles may carry custom content (and the
+        # former export its x-caricc-identifier observables); what we read is checked below.
         parsed = stix2.parse(data, allow_custom=True)
     except Exception as exc:  # stix2 raises many exception types for bad input
         raise ImportError_(f"Not a valid STIX 2.1 bundle: {exc}") from exc
     if getattr(parsed, "type", None) != "bundle":
         raise ImportError_("Expected a STIX 2.1 bundle.")
-    by_id = {o.id: o for o in parsed.objects}
+    by_id = {o["id"]: o for o in parsed.get("objects", [])}
     out = []
-    for obj in parsed.objects:
-        if obj.type != "report":
+    for obj in by_id.values():
+        if obj["type"] != "report":
             continue
         ext = dict(obj.get("extensions", {}).get(CARICC_EXTENSION, {}))
         tlp = next((TLP_BY_ID[m] for m in obj.get("object_marking_refs", []) if m in TLP_BY_ID), None)
         handling = next(
             (
-                by_id[m].extensions[CARICC_MARKING_EXTENSION]
+                by_id[m]["extensions"][CARICC_MARKING_EXTENSION]
                 for m in obj.get("object_marking_refs", [])
                 if m in by_id and CARICC_MARKING_EXTENSION in by_id[m].get("extensions", {})
             ),
@@ -243,9 +307,8 @@ def parse_bundle(data) -> list[dict]:
             "source_reliability": ext.get("source_reliability"),
             "information_credibility": ext.get("information_credibility"),
             "identifiers": [
-                {k: by_id[ref][k] for k in ("kind", "value", "date_of_birth") if k in by_id[ref]}
-                for ref in obj.object_refs
-                if ref in by_id and by_id[ref].type == "x-caricc-identifier"
+                *(i for ref in obj.object_refs if ref in by_id and (i := _identifier_of(by_id[ref])) is not None),
+                *(dict(i) for i in ext.get("identifiers", [])),
             ],
         }
         if "seizure" in ext:
