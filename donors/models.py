@@ -118,6 +118,7 @@ class PledgingEvent(models.Model):
     online = models.BooleanField(_("online"), default=False)
     venue = models.CharField(_("venue"), max_length=200, blank=True)
     notes = models.TextField(_("notes"), blank=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True, db_index=True)
 
     objects = DonorsQuerySet.as_manager()
     history = HistoricalRecords()
@@ -151,6 +152,7 @@ class ExchangeRate(models.Model):
         help_text=_("US dollars for one unit of the currency."),
     )
     source = models.CharField(_("source"), max_length=100, blank=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True, db_index=True)
 
     objects = DonorsQuerySet.as_manager()
     history = HistoricalRecords()
@@ -479,6 +481,7 @@ class Agreement(models.Model):
     end_on = models.DateField(_("end"), null=True, blank=True)
     notes = models.TextField(_("notes"), blank=True)
     created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True, db_index=True)
 
     objects = DonorsQuerySet.as_manager()
     history = HistoricalRecords()
@@ -557,6 +560,7 @@ class ReportingObligation(models.Model):
     status = models.CharField(
         _("status"), max_length=20, choices=ObligationStatus.choices, default=ObligationStatus.DUE, editable=False
     )
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True, db_index=True)
 
     objects = DonorsQuerySet.as_manager()
     history = HistoricalRecords()
@@ -573,7 +577,7 @@ class ReportingObligation(models.Model):
     def save(self, *args, **kwargs) -> None:
         self.status = self.derived_status()
         if kwargs.get("update_fields") is not None:
-            kwargs["update_fields"] = {*kwargs["update_fields"], "status"}
+            kwargs["update_fields"] = {*kwargs["update_fields"], "status", "updated_at"}
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
@@ -602,6 +606,7 @@ class BudgetLine(models.Model):
     category = models.CharField(_("category"), max_length=20, choices=BudgetCategory.choices)
     description = models.CharField(_("description"), max_length=200)
     amount_usd = models.DecimalField(_("amount (USD)"), **MONEY, validators=POSITIVE)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True, db_index=True)
 
     objects = DonorsQuerySet.as_manager()
     history = HistoricalRecords()

@@ -35,6 +35,11 @@ KINDS: dict[str, Kind] = {
         Kind("donors.donor", "donors.Donor", "api:donor-detail"),
         Kind("donors.pledge", "donors.Pledge", "api:pledge-detail"),
         Kind("donors.payment", "donors.Payment", "api:payment-detail"),
+        Kind("donors.pledgingevent", "donors.PledgingEvent", "api:pledgingevent-detail"),
+        Kind("donors.agreement", "donors.Agreement", "api:agreement-detail"),
+        Kind("donors.reportingobligation", "donors.ReportingObligation", "api:reportingobligation-detail"),
+        Kind("donors.exchangerate", "donors.ExchangeRate", "api:exchangerate-detail"),
+        Kind("donors.budgetline", "donors.BudgetLine", "api:budgetline-detail"),
         Kind("reports.report", "reports.ReportRequest", "api:reportrequest-detail"),
     )
 }
