@@ -9,7 +9,6 @@ from django.forms import BaseInlineFormSet, inlineformset_factory
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core import uploads
 from core.forms import BootstrapFormMixin, OneTimeTokenMixin
 
 from .choices import Closure
@@ -156,13 +155,9 @@ class AttachmentForm(BootstrapFormMixin, forms.ModelForm):
         fields = ["name", "file"]
 
     def clean_file(self):
-        # The portal's one upload policy: real type, size limit, SHA-256 (core.uploads).
+        # The portal's one upload policy (core.uploads), the same call as the API's upload.
         upload = self.cleaned_data["file"]
-        checked = uploads.check_upload(upload)
-        self.instance.filename = checked.filename
-        self.instance.content_type = checked.content_type
-        self.instance.size = checked.size
-        self.instance.sha256 = checked.sha256
+        self.instance.accept_upload(upload)
         return upload
 
 

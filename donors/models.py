@@ -27,7 +27,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from core.storage import private_storage
-from core.uploads import random_path
+from core.uploads import check_upload, random_path
 from core.visibility import VisibleQuerySet, can_see_anything, holds_model_permission
 
 from .choices import (
@@ -541,6 +541,18 @@ class AgreementAttachment(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def accept_upload(self, upload: Any) -> None:
+        """Take the file under the portal's one upload policy (core.uploads: real type,
+        size limit, SHA-256), keeping what it learnt beside the file. Raises a
+        ValidationError (one message) if the file is refused. The UI's form and the API
+        both call this, so a file is accepted or refused the same way in both."""
+        checked = check_upload(upload)
+        self.file = upload
+        self.filename = checked.filename
+        self.content_type = checked.content_type
+        self.size = checked.size
+        self.sha256 = checked.sha256
 
 
 class ReportingObligation(models.Model):
