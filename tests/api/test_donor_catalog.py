@@ -43,8 +43,11 @@ def test_officers_and_partner_systems_get_404(api_for, officer_uz, partner_api, 
     assert partner_api.get(path).status_code == 404
 
 
-def test_a_detail_reads_and_cannot_be_written(api_for, donor_relations, catalog):
+def test_a_detail_reads_and_is_written_as_in_the_ui(api_for, donor_relations, catalog):
+    # Writes in detail: tests/donors/test_api_catalog_writes.py. Nothing is deleted; events are never edited.
     client = api_for(donor_relations)
     url = f"/api/v1/exchange-rates/{catalog['exchange-rates'].pk}/"
     assert client.get(url).json()["currency"] == "EUR"
-    assert client.patch(url, {"source": "x"}).status_code == 405
+    assert client.patch(url, {"source": "x"}).status_code == 200
+    assert client.delete(url).status_code in (403, 405)  # no delete route
+    assert client.patch(f"/api/v1/pledging-events/{catalog['pledging-events'].pk}/", {"notes": "x"}).status_code == 405
