@@ -34,11 +34,15 @@ MARKING_FIELDS = [
 TEXT_FIELDS = ["title", "summary", "body", "review_date"]
 
 
-def _iso(value) -> str | None:
-    """What DRF's DateTimeField gives (local time, ISO 8601, "Z" for UTC), without its per-call setup."""
+def _iso(value, tz=None) -> str | None:
+    """What DRF's DateTimeField gives (local time, ISO 8601, "Z" for UTC), without its per-call setup.
+
+    `tz`: the current time zone, looked up once per page by the caller (each lookup
+    reads a context-local, twice per row otherwise).
+    """
     if value is None:
         return None
-    text = timezone.localtime(value).isoformat()
+    text = value.astimezone(tz or timezone.get_current_timezone()).isoformat()
     return text[:-6] + "Z" if text.endswith("+00:00") else text
 
 
@@ -107,6 +111,7 @@ class RecordListSerializer(serializers.ModelSerializer):
             return super().to_representation(obj)
         row = obj if isinstance(obj, dict) else self.as_row(obj)
         pk = row["id"]
+        tz = self.context.get("_tz") or self.context.setdefault("_tz", timezone.get_current_timezone())
         return {
             "id": pk,
             "url": self._url_template().replace("{}", str(pk)),
@@ -115,8 +120,8 @@ class RecordListSerializer(serializers.ModelSerializer):
             "title": row["title"],
             "summary": row["summary"],
             "originating_state": row["originating_state__code"],
-            "created_at": _iso(row["created_at"]),
-            "updated_at": _iso(row["updated_at"]),
+            "created_at": _iso(row["created_at"], tz),
+            "updated_at": _iso(row["updated_at"], tz),
             "status": row["status"],
             "tlp": row["tlp"],
             "handling_code": row["handling_code"],
