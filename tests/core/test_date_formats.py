@@ -14,4 +14,7 @@ def test_russian_dates_are_built_like_the_english_ones():
         assert date_format(moment, "DATETIME_FORMAT") == "2 декабря 2026, 09:05"
         assert number_format(3400000, decimal_pos=2, use_l10n=True, force_grouping=True) == "3\xa0400\xa0000,00"
     with translation.override("en"):
-        assert date_format(moment, "DATETIME_FORMAT") == "2 Dec. 2026, 09:05"
+        assert date_format(day) == "2 December 2026"
+        assert date_format(day, "SHORT_DATE_FORMAT") == "2 Dec 2026"
+        assert date_format(moment, "DATETIME_FORMAT") == "2 December 2026, 09:05"
+        assert date_format(moment, "SHORT_DATETIME_FORMAT") == "2 Dec 2026, 09:05"
