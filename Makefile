@@ -76,6 +76,7 @@ messages-check: install
 bench: install
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) manage.py migrate --noinput --verbosity 0
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) manage.py bench_intel --records $(BENCH_RECORDS)
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) manage.py bench_sync
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) manage.py bench_reports
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) manage.py bench_writes
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) manage.py bench_notifications
