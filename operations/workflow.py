@@ -402,6 +402,9 @@ def fire(
         locked = _lock(op)
         if not may_fire(user, locked, t):
             raise TransitionForbidden(_("You may not do this on this operation."))
+        repeat = _repeat_of(locked, t, user)
+        if repeat is not None:
+            return repeat  # the same button pressed twice: the first press's result, nothing written
         if expected_status and locked.status != expected_status:
             raise StaleTransition(
                 _("The operation changed meanwhile: it is now %(status)s. Nothing was done.")
@@ -422,6 +425,24 @@ def fire(
     if isinstance(op, JointOperation):
         op.refresh_from_db()
     return log
+
+
+def _repeat_of(op: JointOperation, t: Transition, user: Any) -> TransitionLog | None:
+    """The log entry of this same transition by this same user, if it is the operation's last.
+
+    A second post of the same button (a double click, a retry after a lost answer)
+    finds the operation already where the first one took it: it answers like the
+    first and writes nothing (issue 11: state changes are idempotent). Anyone
+    else's post, or a later different step, still meets the ordinary checks (409).
+    Transitions that stay in their status (a target among their sources) are not
+    repeats: each is a new step.
+    """
+    if t.target in t.sources or not getattr(user, "pk", None) or op.status != t.target:
+        return None
+    last = op.transitions.order_by("-at", "-id").first()
+    if last is not None and last.transition == t.name and last.by_id == user.pk:
+        return last
+    return None
 
 
 def _record_consent(op: JointOperation, participation: Participation, user: Any, decision: str, conditions: str):

@@ -87,3 +87,19 @@ def test_parallel_approvals_through_the_api_answer_one_200_and_409s(operation, c
 
     assert sorted(outcomes) == [200] + [409] * (THREADS - 1)
     assert TransitionLog.objects.filter(operation=operation, transition="approve").count() == 1
+
+
+def test_the_same_coordinator_pressing_approve_twice_gets_the_first_answer_and_one_log_row(
+    operation, coordinators, api_for
+):
+    advance(operation, Status.AWAITING_APPROVAL, coordinators[0])
+    url = f"/api/v1/operations/{operation.pk}/transitions/"
+    body = {"transition": "approve", "comment": "Go", "expected_status": Status.AWAITING_APPROVAL}
+    client = api_for(coordinators[1])
+    first, second = client.post(url, body), client.post(url, body)
+    assert (first.status_code, second.status_code) == (200, 200)
+    assert first.json()["status"] == second.json()["status"] == Status.APPROVED
+    assert TransitionLog.objects.filter(operation=operation, transition="approve").count() == 1
+    # Another coordinator's approve on the approved operation is still refused.
+    assert api_for(coordinators[2]).post(url, body).status_code == 409
+    assert TransitionLog.objects.filter(operation=operation, transition="approve").count() == 1

@@ -3,9 +3,11 @@
 import pytest
 from django.urls import reverse
 
+from members.roles import Role
 from operations.choices import Consent, Status
 from operations.models import JointOperation, TransitionLog
 from operations.workflow import fire
+from tests.factories import UserFactory
 
 from .conftest import advance
 
@@ -77,7 +79,8 @@ def test_the_page_shows_only_the_actions_the_user_may_take(client_for, operation
 
 def test_a_stale_click_gets_a_clear_message(client_for, operation, coordinator):
     advance(operation, Status.AWAITING_APPROVAL, coordinator)
-    fire(operation, "approve", coordinator)
+    colleague = UserFactory(username="coordinator-2", roles=[Role.COORDINATOR])
+    fire(operation, "approve", colleague)  # someone else approved while this page was open
     client = client_for(coordinator)
     response = client.post(
         reverse("operations:operation-transition", args=[operation.pk]),
@@ -85,6 +88,18 @@ def test_a_stale_click_gets_a_clear_message(client_for, operation, coordinator):
         follow=True,
     )
     assert "changed meanwhile" in response.content.decode()
+    assert TransitionLog.objects.filter(operation=operation, transition="approve").count() == 1
+
+
+def test_a_double_click_on_approve_shows_the_first_result(client_for, operation, coordinator):
+    advance(operation, Status.AWAITING_APPROVAL, coordinator)
+    client = client_for(coordinator)
+    url = reverse("operations:operation-transition", args=[operation.pk])
+    body = {"transition": "approve", "expected_status": "awaiting_approval", "comment": ""}
+    client.post(url, body)
+    response = client.post(url, body, follow=True)
+    page = response.content.decode()
+    assert response.status_code == 200 and "changed meanwhile" not in page and "is not possible" not in page
     assert TransitionLog.objects.filter(operation=operation, transition="approve").count() == 1
 
 
