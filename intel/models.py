@@ -16,11 +16,14 @@ import uuid
 from decimal import Decimal
 
 from django.conf import settings
+from django.contrib.auth.models import Group
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import connection, models, transaction
 from django.db.models import Exists, OuterRef
+from django.db.models.signals import post_save
+from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -28,7 +31,7 @@ from guardian.models import GroupObjectPermissionBase
 from simple_history.models import HistoricalRecords
 
 from core.models import ReferenceSequence
-from core.sharing import RecipientRowBase, ShareableModel, ShareableQuerySet
+from core.sharing import RecipientRowBase, ShareableModel, ShareableQuerySet, sync_recipient_copies
 from core.storage import private_storage
 from core.validators import validate_country_code, validate_country_codes, validate_not_future
 from members.models import Agency, State
@@ -283,6 +286,12 @@ class IntelRecordRecipient(RecipientRowBase):
     indexes, so a first page costs the same however few or many records a state sees."""
 
     content_object = models.ForeignKey(IntelRecord, on_delete=models.CASCADE, related_name="recipient_rows")
+    # The record's status, copied (grant() sets it, `sync_recipient_copies` in the
+    # post_save receiver below keeps it): a state's `status=archived` walks
+    # (group, status, created_at) instead of every row the state may see.
+    status = models.CharField(max_length=10, choices=RecordStatus.choices, default=RecordStatus.ACTIVE)
+
+    copied_fields = ("status",)
 
     class Meta:
         verbose_name = _("record recipient")
@@ -300,7 +309,121 @@ class IntelRecordRecipient(RecipientRowBase):
             models.Index(
                 fields=["group", "owner_state", "created_at", "content_object"], name="intel_recipient_owner_idx"
             ),
+            models.Index(fields=["group", "status", "created_at", "content_object"], name="intel_recipient_status_idx"),
         ]
+
+    @classmethod
+    def rows_added(cls, object_ids, group_ids: list[int]) -> None:
+        """The new recipients' substance rows (RecipientSubstance), from the records' substances."""
+        RecipientSubstance.add(object_ids, group_ids)
+
+    @classmethod
+    def rows_removed(cls, object_ids, groups) -> None:
+        """The revoked recipients' substance rows go with their recipient rows."""
+        RecipientSubstance.objects.filter(record_id__in=object_ids, group__in=groups).delete()
+
+
+@receiver(post_save, sender=IntelRecord, dispatch_uid="intel.sync_recipient_status")
+def _sync_recipient_status(sender, instance, created, update_fields=None, raw=False, **kwargs) -> None:
+    """Every save that may change a record's status (a full save, or one naming `status`:
+    archiving, the originator's edit, the admin, a history revert) copies it into the
+    record's recipient rows in the same transaction: one UPDATE of the rows that differ.
+    A new record has no recipient rows yet (grant() copies the status then). Writes that
+    bypass save() (`QuerySet.update(status=...)`) must call sync_recipient_copies
+    themselves; tests/intel/test_filter_indexes.py fails on any in the code."""
+    if created or raw or (update_fields is not None and "status" not in update_fields):
+        return
+    sync_recipient_copies(instance)
+
+
+def _insert_select(table: type[models.Model], columns: list[str], select: models.QuerySet) -> None:
+    """INSERT INTO table (columns) <select> ON CONFLICT DO NOTHING: one set-based statement."""
+    sql, params = select.query.sql_with_params()
+    names = ", ".join(connection.ops.quote_name(table._meta.get_field(c).column) for c in columns)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {connection.ops.quote_name(table._meta.db_table)} ({names}) {sql} ON CONFLICT DO NOTHING",
+            params,
+        )
+
+
+class RecordSubstance(models.Model):
+    """One row per record and substance among its seizure items, with the record's
+    `created_at`: a centre role's `substance=` filter reads (substance, created_at,
+    record) in order, whatever the number of matching items. Kept exact by
+    `sync_substances`, which every writer of seizure items calls in its transaction."""
+
+    record = models.ForeignKey(IntelRecord, on_delete=models.CASCADE, related_name="substance_rows")
+    substance = models.CharField(max_length=25, choices=Substance.choices)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("record substance")
+        verbose_name_plural = _("record substances")
+        constraints = [models.UniqueConstraint(fields=["record", "substance"], name="intel_substance_unique")]
+        indexes = [
+            models.Index(fields=["substance", "created_at", "record"], name="intel_substance_order_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.record_id}: {self.substance}"
+
+
+class RecipientSubstance(models.Model):
+    """One row per recipient row (state group, record) and substance of the record: a
+    state's `substance=` filter reads (group, substance, created_at, record) in order,
+    the same cost whether the state sees none or all of the matching records. Kept
+    exact by `sync_substances` (items) and by the recipient table's grant/revoke hooks."""
+
+    group = models.ForeignKey(Group, on_delete=models.CASCADE, related_name="+", db_index=False)
+    record = models.ForeignKey(IntelRecord, on_delete=models.CASCADE, related_name="recipient_substance_rows")
+    substance = models.CharField(max_length=25, choices=Substance.choices)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("record recipient substance")
+        verbose_name_plural = _("record recipient substances")
+        constraints = [
+            models.UniqueConstraint(fields=["group", "record", "substance"], name="intel_recipient_substance_unique")
+        ]
+        indexes = [
+            models.Index(fields=["group", "substance", "created_at", "record"], name="intel_recipient_substance_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.group_id} {self.record_id}: {self.substance}"
+
+    @classmethod
+    def add(cls, record_ids, group_ids=None) -> None:
+        """Rows for the records' substances and their recipient groups (these groups only if
+        given), from RecordSubstance joined to the recipient rows: one INSERT ... SELECT."""
+        # One filter() call: the conditions on the recipient rows apply to one join of them.
+        on_recipients = {"record__recipient_rows__isnull": False}
+        if group_ids is not None:
+            on_recipients = {"record__recipient_rows__group_id__in": group_ids}
+        rows = RecordSubstance.objects.filter(record_id__in=record_ids, **on_recipients)
+        select = rows.order_by().values_list("record__recipient_rows__group_id", "record_id", "substance", "created_at")
+        _insert_select(cls, ["group", "record", "substance", "created_at"], select)
+
+
+def sync_substances(record_ids) -> None:
+    """Rebuild the substance rows (RecordSubstance, RecipientSubstance) of these records
+    from their seizure items, set-based (two DELETEs, two INSERT ... SELECTs). Every
+    writer of seizure items calls it in its transaction after the items are written:
+    intel.services.create_seizure, the bench seeders."""
+    record_ids = list(record_ids)
+    if not record_ids:
+        return
+    RecipientSubstance.objects.filter(record_id__in=record_ids).delete()
+    RecordSubstance.objects.filter(record_id__in=record_ids).delete()
+    items = (
+        SeizureItem.objects.filter(seizure__record_id__in=record_ids)
+        .order_by()
+        .values_list("seizure__record_id", "substance", "seizure__record__created_at")
+        .distinct()
+    )
+    _insert_select(RecordSubstance, ["record", "substance", "created_at"], items)
+    RecipientSubstance.add(record_ids)
 
 
 class Receipt(models.Model):
