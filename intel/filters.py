@@ -3,28 +3,39 @@
 from datetime import date, datetime, time, timedelta
 
 import django_filters
-from django.db import connection
-from django.db.models import BooleanField, Exists, F, Func, OuterRef, Subquery
+from django.db.models import FilteredRelation, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.filters import LightFilterSet
 from members.models import State
 
-from .models import IntelRecord, SeizureItem
+from .models import IntelRecord, RecipientSubstance, RecordSubstance
 from .vocabularies import TLP, RecordKind, Substance
 
 
-class IdInArray(Func):
-    """`<id> = ANY(ARRAY(<subquery>))` (PostgreSQL): the subquery runs once, as an
-    InitPlan, and the planner reads its ids through the primary key."""
+def with_substance(queryset, substance: str):
+    """The records of `queryset` (a visible_to list) holding `substance` among their
+    seizure items, read from the substance's own indexes (docs/performance.md, issue 15).
 
-    output_field = BooleanField()
-
-    def as_sql(self, compiler, connection, **extra):
-        lhs, lhs_params = compiler.compile(self.source_expressions[0])
-        rhs, rhs_params = compiler.compile(self.source_expressions[1])
-        return f"{lhs} = ANY(ARRAY{rhs})", (*lhs_params, *rhs_params)
+    A state's list (driven from its recipient rows) takes `id IN (its RecipientSubstance
+    rows for the substance)`: a semi-join whose estimate PostgreSQL gets right, so it
+    either walks the recipient index in order probing (group, record, substance), or
+    reads the (group, substance) rows and probes the recipient rows, whichever the two
+    counts make cheaper. Any other list (a centre role, a user in several state groups)
+    joins RecordSubstance, one row per record and substance, and `drive_from` moves the
+    ordering onto it: the first page reads (substance, created_at, record) in order,
+    whatever the number of matching items. The visibility conditions stay as they are.
+    """
+    group_id = queryset.recipient_group_id()
+    if group_id is not None:
+        rows = RecipientSubstance.objects.filter(group_id=group_id, substance=substance).values("record_id")
+        return queryset.filter(pk__in=rows)
+    qs = queryset.alias(
+        substance_row=FilteredRelation("substance_rows", condition=Q(substance_rows__substance=substance))
+    )
+    qs = qs.filter(substance_row__substance=substance)  # an inner join, one row per record
+    return qs.drive_from("substance_row", RecordSubstance, "record")
 
 
 def local_midnight(day: date) -> datetime:
@@ -68,15 +79,7 @@ class IntelRecordFilterSet(LightFilterSet):
         return queryset.filter(created_at__lt=local_midnight(value + timedelta(days=1)))
 
     def filter_substance(self, queryset, name, value):
-        items = SeizureItem.objects.filter(substance=value)
-        if connection.vendor == "postgresql":
-            # Driven from the items' substance index: `id = ANY(ARRAY(...))` reads the
-            # matching records by primary key and sorts them. An EXISTS probe per row
-            # of the ordered list walked the whole table when the matches were old
-            # (4.7 s for a coordinator at 1M records, docs/performance.md).
-            return queryset.filter(IdInArray(F("pk"), Subquery(items.order_by().values("seizure__record_id"))))
-        # EXISTS rather than a join: one row per record however many items match.
-        return queryset.filter(Exists(items.filter(seizure__record=OuterRef("pk"))))
+        return with_substance(queryset, value)
 
     def filter_inbox(self, queryset, name, value):
         user = getattr(self.request, "user", None)

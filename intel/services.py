@@ -32,6 +32,7 @@ from .models import (
     RFIQuestion,
     SeizureItem,
     SeizureReport,
+    sync_substances,
 )
 from .signals import record_remarked
 from .vocabularies import TLP, URGENCY_HOURS, RecordKind, RFIStatus, Urgency
@@ -162,6 +163,7 @@ def create_seizure(
         item = SeizureItem(seizure=report, position=position, **data)
         item.full_clean(exclude=["seizure", "kg_equivalent"])
         item.save()
+    sync_substances([record.pk])  # the substance filter's rows, in this transaction
     return record
 
 
