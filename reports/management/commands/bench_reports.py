@@ -177,7 +177,15 @@ class Command(BaseCommand):
     def _seed(self, rows: int):
         """N seizure items in BENCH_YEAR for a bench state; reused when already there."""
         from core.sharing import grant
-        from intel.models import IntelRecord, IntelRecordRecipient, SeizureItem, SeizureReport
+        from intel.models import (
+            IntelRecord,
+            IntelRecordRecipient,
+            RecipientSubstance,
+            RecordSubstance,
+            SeizureItem,
+            SeizureReport,
+            sync_substances,
+        )
         from intel.vocabularies import kg_equivalent
         from members.models import State, User
 
@@ -199,6 +207,8 @@ class Command(BaseCommand):
             moved_to = timezone.make_aware(dt.datetime(BENCH_YEAR, 6, 1), tz)
             moved = IntelRecord.objects.filter(title=BENCH_TITLE, created_at__year__gt=BENCH_YEAR)
             IntelRecordRecipient.objects.filter(content_object__in=moved).update(created_at=moved_to)
+            RecordSubstance.objects.filter(record__in=moved).update(created_at=moved_to)
+            RecipientSubstance.objects.filter(record__in=moved).update(created_at=moved_to)
             moved.update(created_at=moved_to)
             return user
         if existing:
@@ -267,6 +277,7 @@ class Command(BaseCommand):
                         )
                         made += 1
                 SeizureItem.objects.bulk_create(items, batch_size=5000)
+                sync_substances([r.pk for r in records])  # the substance filter's rows (intel)
         # Fresh statistics, as autovacuum would gather them on a live database.
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
@@ -275,6 +286,8 @@ class Command(BaseCommand):
                     "intel_intelrecordgroupobjectpermission",
                     "intel_intelrecordrecipient",
                     "intel_seizurereport",
+                    "intel_recordsubstance",
+                    "intel_recipientsubstance",
                 ):
                     cursor.execute(f"ANALYZE {table}")
                 cursor.execute("ANALYZE intel_seizureitem")
