@@ -9,8 +9,11 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+
+from core.changes import announce
 
 from .models import ExchangeRate
 from .money import validate_currency
@@ -81,7 +84,12 @@ def import_rates(raw: bytes) -> tuple[int, int]:
             else:
                 to_create.append(ExchangeRate(currency=key[0], date=key[1], rate_to_usd=rate, source=source))
         if to_create:
-            bulk_create_with_history(to_create, ExchangeRate, batch_size=500)
+            created = bulk_create_with_history(to_create, ExchangeRate, batch_size=500)
+            announce(ExchangeRate, [rate.pk for rate in created])
         if to_update:
-            bulk_update_with_history(to_update, ExchangeRate, ["rate_to_usd", "source"], batch_size=500)
+            now = timezone.now()
+            for rate in to_update:
+                rate.updated_at = now  # bulk_update does not stamp auto_now fields
+            bulk_update_with_history(to_update, ExchangeRate, ["rate_to_usd", "source", "updated_at"], batch_size=500)
+            announce(ExchangeRate, [rate.pk for rate in to_update])
     return len(to_create), len(to_update)

@@ -31,10 +31,11 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_update_with_history
 
+from core.changes import announce
 from members.roles import Role
 
 from .choices import InstalmentStatus, ObligationStatus
-from .models import Instalment, ReminderLog, ReportingObligation
+from .models import Instalment, Pledge, ReminderLog, ReportingObligation
 from .signals import reminder_sent
 
 logger = logging.getLogger(__name__)
@@ -87,11 +88,19 @@ def mark_overdue(today: date) -> int:
         if status != obligation.status:
             obligation.status = status
             obligations.append(obligation)
+    now = timezone.now()
+    for obligation in obligations:
+        obligation.updated_at = now  # bulk_update does not stamp auto_now fields
     with transaction.atomic():
         if instalments:
             bulk_update_with_history(instalments, Instalment, ["status"], batch_size=500)
+            # An instalment is part of its pledge's API representation: the pledge changed.
+            pledge_ids = {i.pledge_id for i in instalments}
+            Pledge.objects.filter(pk__in=pledge_ids).update(updated_at=now)
+            announce(Pledge, pledge_ids)
         if obligations:
-            bulk_update_with_history(obligations, ReportingObligation, ["status"], batch_size=500)
+            bulk_update_with_history(obligations, ReportingObligation, ["status", "updated_at"], batch_size=500)
+            announce(ReportingObligation, [o.pk for o in obligations])
     return len(instalments) + len(obligations)
 
 

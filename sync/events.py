@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db.models.signals import post_save
 
-from core import sharing
+from core import changes, sharing
 
 from .models import ChangeEvent
 from .registry import KINDS, kind_of
@@ -37,15 +37,28 @@ def _on_share(op: str, model, object_ids: list[int], state_ids: list[int]) -> No
             for oid in object_ids
             for sid in state_ids
         ]
-    created = ChangeEvent.objects.bulk_create(events)
-    from .webhooks import enqueue_for_event
+    from .webhooks import enqueue_for_events
 
-    for event in created:
-        enqueue_for_event(event)
+    enqueue_for_events(ChangeEvent.objects.bulk_create(events))
+
+
+def _on_bulk(sender, object_ids: list[int], **kwargs) -> None:
+    """Rows changed without save() (core.changes.announce): one upsert each, in one INSERT."""
+    kind = kind_of(sender)
+    if kind is None:
+        return
+    from .webhooks import enqueue_for_events
+
+    enqueue_for_events(
+        ChangeEvent.objects.bulk_create(
+            [ChangeEvent(kind=kind.name, object_id=oid, op=ChangeEvent.Op.UPSERT) for oid in object_ids]
+        )
+    )
 
 
 def connect() -> None:
     for kind in KINDS.values():
         post_save.connect(_on_save, sender=kind.model, dispatch_uid=f"sync.change.{kind.name}")
+    changes.objects_changed.connect(_on_bulk, dispatch_uid="sync.change.bulk")
     if _on_share not in sharing.share_hooks:
         sharing.share_hooks.append(_on_share)

@@ -45,10 +45,14 @@ def backoff_seconds(attempt: int) -> int:
 
 def enqueue_for_event(event: ChangeEvent) -> None:
     """A delivery for every active subscription that wants this kind, sent after commit."""
-    subs = WebhookSubscription.objects.filter(is_active=True).select_related("user")
-    if event.state_id is not None:
-        subs = subs.filter(user__state_id=event.state_id)
-    subs = [s for s in subs if s.wants(event.kind)]
+    enqueue_for_events([event])
+
+
+def enqueue_for_events(events: list[ChangeEvent]) -> None:
+    """Deliveries for a batch of events in a constant number of queries (bulk writes, shares)."""
+    if not events:
+        return
+    subs = list(WebhookSubscription.objects.filter(is_active=True).select_related("user"))
     if not subs:
         return
     # One write often saves an object twice and shares it: a subscription still waiting
@@ -58,12 +62,19 @@ def enqueue_for_event(event: ChangeEvent) -> None:
             subscription__in=subs,
             status=WebhookDelivery.Status.PENDING,
             attempts=0,
-            event__kind=event.kind,
-            event__object_id=event.object_id,
-            event__op=event.op,
-        ).values_list("subscription_id", flat=True)
+            event__kind__in={e.kind for e in events},
+            event__object_id__in={e.object_id for e in events},
+        ).values_list("subscription_id", "event__kind", "event__object_id", "event__op")
     )
-    deliveries = [WebhookDelivery(subscription=s, event=event) for s in subs if s.pk not in waiting]
+    deliveries = []
+    for event in events:
+        for sub in subs:
+            if event.state_id is not None and sub.user.state_id != event.state_id:
+                continue
+            key = (sub.pk, event.kind, event.object_id, event.op)
+            if sub.wants(event.kind) and key not in waiting:
+                waiting.add(key)
+                deliveries.append(WebhookDelivery(subscription=sub, event=event))
     if not deliveries:
         return
     from .tasks import deliver
