@@ -85,14 +85,15 @@ class Command(BaseCommand):
         states, users = BenchIntel().ensure_states_and_users()  # existing: nothing is written
         chosen = [(states[1], users[1]), (sparse_state, benchmarks.officer_of(sparse_state))]
         watermark = ChangeEvent.objects.order_by("-id").values_list("id", flat=True).first() or 0
-        tokens_before = set(APIToken.objects.values_list("pk", flat=True))
+        issued: list[str] = []  # this run's tokens only: another bench may be using its own
         try:
             span = self.seed_events(watermark)
             personas = []
             for state, user in chosen:
                 seen = IntelRecord.objects.visible_to(user).count()
                 label = f"{100 * seen / total:.2g}% ({state.code})"
-                personas.append(benchmarks.Persona(label, user, token=benchmarks.partner_token(state)))
+                issued.append(benchmarks.partner_token(state))
+                personas.append(benchmarks.Persona(label, user, token=issued[-1]))
             paths = self.paths(span)
             load = os.getloadavg()
             out = [
@@ -110,7 +111,7 @@ class Command(BaseCommand):
             load = os.getloadavg()
             self.stdout.write(f"Load average at the end: {load[0]:.1f} / {load[1]:.1f} / {load[2]:.1f}")
         finally:
-            self.cleanup(watermark, tokens_before)
+            self.cleanup(watermark, issued)
 
     # --- data ------------------------------------------------------------------
 
@@ -127,7 +128,7 @@ class Command(BaseCommand):
             cur.execute("ANALYZE sync_changeevent")
         return first, last, count
 
-    def cleanup(self, watermark: int, tokens_before: set[int]) -> None:
+    def cleanup(self, watermark: int, issued: list[str]) -> None:
         """Delete the events this run wrote (ids after the watermark, of bench records) and its tokens."""
         with connection.cursor() as cur:
             cur.execute(
@@ -137,7 +138,10 @@ class Command(BaseCommand):
             )
             self.stderr.write(f"Deleted the {cur.rowcount:,} bench change events.")
             cur.execute("VACUUM ANALYZE sync_changeevent")
-        APIToken.objects.filter(user__username__startswith="bench-partner-").exclude(pk__in=tokens_before).delete()
+        for raw in issued:
+            token = APIToken.find(raw)
+            if token is not None:
+                token.delete()
 
     def paths(self, span: tuple[int, int, int]) -> dict[str, str]:
         first, last, _count = span
