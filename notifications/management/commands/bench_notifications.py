@@ -180,7 +180,7 @@ class Command(BaseCommand):
                 cursor.fetchone()
             trips.append((time.perf_counter() - start) * 1000)
         self.stdout.write(
-            f"  of which building the query: median {statistics.median(builds):.2f} ms; "
+            f"  without the cached statement, building the query: median {statistics.median(builds):.2f} ms; "
             f"database round trip: median {statistics.median(trips):.2f} ms"
         )
         with connection.cursor() as cursor:
