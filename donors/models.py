@@ -27,7 +27,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from core.storage import private_storage
-from core.uploads import check_upload, random_path
+from core.uploads import check_upload, random_path, serve_attachment
 from core.visibility import VisibleQuerySet, can_see_anything, holds_model_permission
 
 from .choices import (
@@ -553,6 +553,18 @@ class AgreementAttachment(models.Model):
         self.content_type = checked.content_type
         self.size = checked.size
         self.sha256 = checked.sha256
+
+    def download(self, request):
+        """The file as a download (logged by core.uploads), for the UI's and the API's
+        download routes, each after its own visibility check."""
+        return serve_attachment(
+            request,
+            self.file,
+            filename=self.filename or self.file.name.rsplit("/")[-1],
+            content_type=self.content_type,
+            sha256=self.sha256,
+            what=f"donors.agreementattachment:{self.pk}",
+        )
 
 
 class ReportingObligation(models.Model):

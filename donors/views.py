@@ -24,7 +24,6 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import CreateView, DetailView, FormView, ListView, TemplateView, UpdateView
 
-from core import uploads
 from core.exports import csv_response, xlsx_response
 from core.permissions import get_visible_or_404
 from core.views import (
@@ -457,14 +456,7 @@ class AttachmentDownloadView(DonorsAccessMixin, View):
 
     def get(self, request, pk):
         attachment = get_visible_or_404(AgreementAttachment, request.user, pk=pk)
-        return uploads.serve_attachment(
-            request,
-            attachment.file,
-            filename=attachment.filename or attachment.file.name.rsplit("/")[-1],
-            content_type=attachment.content_type,
-            sha256=attachment.sha256,
-            what=f"donors.agreementattachment:{attachment.pk}",
-        )
+        return attachment.download(request)
 
 
 # --- overdue, dashboard, export ---------------------------------------------------------

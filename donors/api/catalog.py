@@ -296,14 +296,7 @@ class AgreementViewSet(_Editable):
         attachment = next((a for a in agreement.attachments.all() if str(a.pk) == attachment_id), None)
         if attachment is None:
             raise Http404
-        return uploads.serve_attachment(
-            request,
-            attachment.file,
-            filename=attachment.filename or attachment.file.name.rsplit("/")[-1],
-            content_type=attachment.content_type,
-            sha256=attachment.sha256,
-            what=f"donors.agreementattachment:{attachment.pk}",
-        )
+        return attachment.download(request)
 
 
 class ReportingObligationViewSet(_Editable):
