@@ -242,7 +242,7 @@ class RecordListView(SortableListMixin, PageSizeMixin, VisibleQuerysetMixin, Lis
         it, a count capped at `count_cap` (core.visibility.capped_count)."""
         if not next_url and not self.request.GET.get("after"):
             return len(rows)
-        return capped_count(self.object_list, self.count_cap)
+        return capped_count(self.object_list, self.count_cap, in_list_order=True)
 
     def get_context_data(self, **kwargs):
         rows, next_url = self.paginate_keyset(self.object_list)
