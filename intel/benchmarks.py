@@ -104,8 +104,9 @@ def seed_sparse_states(prefix: str, view_permission_id: int, stderr) -> list[Sta
             cur.execute(
                 """
                 INSERT INTO intel_intelrecordrecipient
-                    (group_id, content_object_id, created_at, owner_state_id, own, status)
-                SELECT g.group_id, g.content_object_id, r.created_at, r.originating_state_id, FALSE, r.status
+                    (group_id, content_object_id, created_at, owner_state_id, own, status, updated_at)
+                SELECT g.group_id, g.content_object_id, r.created_at, r.originating_state_id, FALSE, r.status,
+                       r.updated_at
                 FROM intel_intelrecordgroupobjectpermission g JOIN intel_intelrecord r ON r.id = g.content_object_id
                 WHERE g.group_id = %s AND g.permission_id = %s
                 ON CONFLICT DO NOTHING

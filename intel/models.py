@@ -290,8 +290,13 @@ class IntelRecordRecipient(RecipientRowBase):
     # post_save receiver below keeps it): a state's `status=archived` walks
     # (group, status, created_at) instead of every row the state may see.
     status = models.CharField(max_length=10, choices=RecordStatus.choices, default=RecordStatus.ACTIVE)
+    # The record's updated_at, copied the same way (it changes on every full save, so the
+    # receiver's UPDATE runs on every such save): a state's `?updated_since=` is a range
+    # on (group, updated_at, record), or a filter on the rows it walks in created_at
+    # order, without probing the record per row (400 ms -> 0.2-1.5 ms, docs/performance.md).
+    updated_at = models.DateTimeField()
 
-    copied_fields = ("status",)
+    copied_fields = ("status", "updated_at")
 
     class Meta:
         verbose_name = _("record recipient")
@@ -310,6 +315,7 @@ class IntelRecordRecipient(RecipientRowBase):
                 fields=["group", "owner_state", "created_at", "content_object"], name="intel_recipient_owner_idx"
             ),
             models.Index(fields=["group", "status", "created_at", "content_object"], name="intel_recipient_status_idx"),
+            models.Index(fields=["group", "updated_at", "content_object"], name="intel_recipient_updated_idx"),
         ]
 
     @classmethod
@@ -325,13 +331,15 @@ class IntelRecordRecipient(RecipientRowBase):
 
 @receiver(post_save, sender=IntelRecord, dispatch_uid="intel.sync_recipient_status")
 def _sync_recipient_status(sender, instance, created, update_fields=None, raw=False, **kwargs) -> None:
-    """Every save that may change a record's status (a full save, or one naming `status`:
-    archiving, the originator's edit, the admin, a history revert) copies it into the
-    record's recipient rows in the same transaction: one UPDATE of the rows that differ.
-    A new record has no recipient rows yet (grant() copies the status then). Writes that
-    bypass save() (`QuerySet.update(status=...)`) must call sync_recipient_copies
-    themselves; tests/intel/test_filter_indexes.py fails on any in the code."""
-    if created or raw or (update_fields is not None and "status" not in update_fields):
+    """Every save that may change a record's status or updated_at (a full save, which
+    stamps updated_at, or one naming either: archiving, the originator's edit, the admin,
+    a history revert) copies them into the record's recipient rows in the same
+    transaction: one UPDATE of the rows that differ. A new record has no recipient rows
+    yet (grant() copies both then). Writes that bypass save() (`QuerySet.update(status=...)`
+    or of visible content, which should stamp updated_at too) must call
+    sync_recipient_copies themselves; tests/intel/test_filter_indexes.py and
+    tests/intel/test_updated_since_copies.py fail on any in the code."""
+    if created or raw or (update_fields is not None and not {"status", "updated_at"} & set(update_fields)):
         return
     sync_recipient_copies(instance)
 

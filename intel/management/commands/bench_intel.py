@@ -55,9 +55,10 @@ def _codes() -> list[str]:
 
 # The recipient rows core.sharing.grant() would have written for the bench grants (set-based).
 RECIPIENT_ROWS_SQL = """
-    INSERT INTO intel_intelrecordrecipient (group_id, content_object_id, created_at, owner_state_id, own, status)
+    INSERT INTO intel_intelrecordrecipient
+        (group_id, content_object_id, created_at, owner_state_id, own, status, updated_at)
     SELECT g.group_id, g.content_object_id, r.created_at, r.originating_state_id,
-           COALESCE(s.group_id = g.group_id, FALSE), r.status
+           COALESCE(s.group_id = g.group_id, FALSE), r.status, r.updated_at
     FROM intel_intelrecordgroupobjectpermission g
     JOIN intel_intelrecord r ON r.id = g.content_object_id
     LEFT JOIN members_state s ON s.id = r.originating_state_id
