@@ -172,6 +172,8 @@ class IntelRecord(ShareableModel):
             models.Index(fields=["-created_at", "-id"], name="intel_record_created_idx"),
             models.Index(fields=["originating_state", "-created_at", "-id"], name="intel_record_state_idx"),
             models.Index(fields=["kind", "-created_at", "-id"], name="intel_record_kind_idx"),
+            # A centre role's status= filter (a state's reads the recipient rows' copy).
+            models.Index(fields=["status", "-created_at", "-id"], name="intel_record_status_idx"),
         ]
         constraints = [
             models.CheckConstraint(
