@@ -132,9 +132,16 @@ DB_STATEMENT_TIMEOUT_MS = env.int("DB_STATEMENT_TIMEOUT_MS", default=30_000)
 DB_LOCK_TIMEOUT_MS = env.int("DB_LOCK_TIMEOUT_MS", default=5_000)
 WORKER_STATEMENT_TIMEOUT_MS = env.int("WORKER_STATEMENT_TIMEOUT_MS", default=15 * 60_000)
 WORKER_LOCK_TIMEOUT_MS = env.int("WORKER_LOCK_TIMEOUT_MS", default=60_000)
+# No parallel query plans for web requests (Celery workers get PostgreSQL's default back,
+# core.db): pages are LIMIT 51 OLTP reads on a 2-core box, and when PostgreSQL expects
+# fewer rows than the limit it picks a Gather (Merge) whose worker start-up alone costs
+# 5-15 ms against 0.02-0.2 ms serial (a state's created_before a year ago, updated_since
+# the last day: docs/performance.md, issue 16), or whose ordered merge makes the workers
+# read a whole state's rows (400 ms).
 if DATABASES["default"]["ENGINE"].endswith("postgresql"):
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = (
         f"-c statement_timeout={DB_STATEMENT_TIMEOUT_MS} -c lock_timeout={DB_LOCK_TIMEOUT_MS}"
+        " -c max_parallel_workers_per_gather=0"
     )
 # The password never sits in DATABASE_URL in a deployment: DATABASE_PASSWORD_FILE
 # names a container secret (docker-compose.yml), DATABASE_PASSWORD is the plain fallback.

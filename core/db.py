@@ -38,8 +38,15 @@ def timeouts_for_this_process() -> tuple[int, int] | None:
     return None
 
 
+# Parallel workers per Gather in Celery workers: PostgreSQL's default. Web connections
+# run without (settings: `-c max_parallel_workers_per_gather=0`, LIMIT 51 pages), report
+# builders read whole tables, where a parallel scan can help.
+WORKER_MAX_PARALLEL_WORKERS_PER_GATHER = 2
+
+
 def set_connection_timeouts(sender, connection, **kwargs) -> None:
-    """`connection_created` receiver: replace the web bounds in workers and commands."""
+    """`connection_created` receiver: replace the web bounds in workers and commands
+    (and give workers parallel plans back)."""
     if connection.vendor != "postgresql":
         return
     bounds = timeouts_for_this_process()
@@ -50,6 +57,11 @@ def set_connection_timeouts(sender, connection, **kwargs) -> None:
             "SELECT set_config('statement_timeout', %s, false), set_config('lock_timeout', %s, false)",
             [f"{bounds[0]}ms", f"{bounds[1]}ms"],
         )
+        if IN_WORKER:
+            cursor.execute(
+                "SELECT set_config('max_parallel_workers_per_gather', %s, false)",
+                [str(WORKER_MAX_PARALLEL_WORKERS_PER_GATHER)],
+            )
 
 
 def is_bounded_wait(exc: BaseException) -> bool:

@@ -197,3 +197,20 @@ def test_the_range_is_read_from_the_recipient_rows_for_a_state(officer_uz, chang
     assert recipients in sql
     assert re.search(r'visible_row"?\."?updated_at"? >=', sql), sql
     assert '"intel_intelrecord"."updated_at" >=' not in sql
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db
+def test_web_connections_plan_serially_and_workers_in_parallel(monkeypatch):
+    """LIMIT 51 pages on a 2-core box: a Gather's worker start-up cost more than the page
+    (settings' connection options); Celery workers get PostgreSQL's default back (core.db)."""
+    from core import db as core_db
+
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW max_parallel_workers_per_gather")
+        assert cursor.fetchone()[0] == "0"
+    monkeypatch.setattr(core_db, "IN_WORKER", True)
+    core_db.set_connection_timeouts(sender=None, connection=connection)
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW max_parallel_workers_per_gather")
+        assert cursor.fetchone()[0] == str(core_db.WORKER_MAX_PARALLEL_WORKERS_PER_GATHER)
