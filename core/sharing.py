@@ -11,17 +11,22 @@ Reading goes through ONE path, `Model.objects.visible_to(user)`:
 * anyone else sees the rows for which one of their groups holds `view_<model>`.
 
 The list query of a model with a recipient table (`RecipientRowBase`, one row per
-state group and visible object, carrying the object's `created_at`) is driven from
-that table: an inner join on the object id AND on `created_at`, filtered by the
-user's one state group. The equality on `created_at` puts both columns in one
-PostgreSQL equivalence class, so `ORDER BY created_at DESC, id DESC LIMIT n` is read
-in order from the recipient index (group_id, created_at, object_id) and costs the
-same whether the state sees 0.01% or 40% of the table (docs/performance.md). The
-older shape, an `EXISTS` probe of the grant table per row of the ordered record
-index, walks the whole table for a state that sees little (1.0-1.3 s at 1M rows);
-it remains the shape for models without a recipient table and for users in several
-state groups. guardian's `get_objects_for_user` (`id IN (...) OR id IN (...)`)
-hashes every grant the user can see and is never used for lists.
+state group and visible object, carrying copies of the object's `created_at`, owner
+state and `copied_fields` such as status and updated_at) is driven from that table for
+a user in one state group: an inner join on the object id alone (a FilteredRelation
+under the alias `visible_row`, restricted to the group), with the ordering moved onto
+the join's own (created_at, object) columns, so `ORDER BY ... LIMIT n` is read in
+order from (group_id, created_at, object_id) and costs the same whether the state sees
+0.01% or 40% of the table (docs/performance.md). Filters follow the join: a range on
+created_at is repeated there (PostgreSQL carries equalities, not ranges, across a
+join), an owner-state equality is repeated there, and an equality or range on a copied
+field is moved there (kept on the object too, PostgreSQL multiplies the selectivities).
+`drive_from` moves the ordering onto another ordered table (e.g. a substance's rows).
+The older shape, an `EXISTS` probe of the grant table per row of the ordered record
+index, remains for models without a recipient table and for users in several state
+groups; centre roles walk the model's own indexes. guardian's `get_objects_for_user`
+(`id IN (...) OR id IN (...)`) hashes every grant the user can see and is never used
+for lists.
 
 `grant()` and `revoke()` are the only writers of grants and keep the recipient
 table exact in the same transaction, set-based (one INSERT ... SELECT, one DELETE).
