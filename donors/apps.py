@@ -40,20 +40,17 @@ class DonorsConfig(AppConfig):
         from django.urls import reverse
         from django.utils import timezone
 
-        from .choices import InstalmentStatus, ObligationStatus
-        from .dashboard import funding_summary
-        from .models import Instalment, ReportingObligation, may_use_donors
+        from .dashboard import funding_coverage, overdue_count
+        from .models import may_use_donors
 
         user = request.user
         if not may_use_donors(user):
             return []
         year = timezone.localdate().year
-        summary = funding_summary(user, year)
-        overdue = (
-            Instalment.objects.visible_to(user).filter(status=InstalmentStatus.OVERDUE).count()
-            + ReportingObligation.objects.visible_to(user).filter(status=ObligationStatus.OVERDUE).count()
-        )
-        coverage = summary["totals"]["coverage"]
+        # Bounded (docs/performance.md, issue 15, section 3): one aggregate over the
+        # year's rows for the coverage, two counts of at most the cap for what is overdue.
+        coverage = funding_coverage(user, year)
+        overdue = overdue_count(user)
         return [
             {
                 "title": _("Funding %(year)s") % {"year": year},

@@ -381,7 +381,11 @@ class Instalment(models.Model):
         ordering = ["due_on", "id"]
         verbose_name = _("instalment")
         verbose_name_plural = _("instalments")
-        indexes = [models.Index(fields=["status", "due_on"], name="donors_instalment_status_idx")]
+        indexes = [
+            models.Index(fields=["status", "due_on"], name="donors_instalment_status_idx"),
+            # The year's instalments (the funding dashboard and the home page's coverage).
+            models.Index(fields=["due_on"], name="donors_instalment_due_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.amount} {self.pledge.currency} {self.due_on:%d.%m.%Y}"
