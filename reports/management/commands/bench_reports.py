@@ -106,7 +106,9 @@ class Command(BaseCommand):
 
     def _in_child(self, report_id: int) -> dict:
         child = subprocess.run(  # noqa: S603 - our own interpreter and command
-            [sys.executable, "manage.py", "bench_reports", "--child", str(report_id)],
+            # --skip-checks: a worker starts without Django's system checks
+            # (CELERY_SKIP_CHECKS in docker-compose.yml), and so does this stand-in.
+            [sys.executable, "manage.py", "bench_reports", "--child", str(report_id), "--skip-checks"],
             cwd=settings.BASE_DIR,
             capture_output=True,
             text=True,
