@@ -160,15 +160,26 @@ def free_port() -> int:
 
 
 class Server:
-    """gunicorn with production settings (caricc_portal.settings_bench) on a free port, 2 workers x 3 threads."""
+    """gunicorn with production settings (caricc_portal.settings_bench) on a free port, 2 workers x 3 threads.
 
-    def __init__(self, secret_key: str, workers: int = 2, threads: int = 3):
+    `tree`: serve the code of another checkout instead (a git worktree of an earlier
+    commit, for a before/after in the same run), with `settings_module`.
+    """
+
+    def __init__(
+        self,
+        secret_key: str,
+        workers: int = 2,
+        threads: int = 3,
+        tree: Path | None = None,
+        settings_module: str = "caricc_portal.settings_bench",
+    ):
         self.port = free_port()
         db = settings.DATABASES["default"]
         url = f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
         env = {
             **os.environ,
-            "DJANGO_SETTINGS_MODULE": "caricc_portal.settings_bench",
+            "DJANGO_SETTINGS_MODULE": settings_module,
             "SECRET_KEY": secret_key,
             "DATABASE_URL": os.environ.get("DATABASE_URL", url),
             "ALLOWED_HOSTS": "127.0.0.1,localhost",
@@ -194,7 +205,7 @@ class Server:
                 "warning",
             ],
             env=env,
-            cwd=settings.BASE_DIR,
+            cwd=tree or settings.BASE_DIR,
             start_new_session=True,
         )
         deadline = time.monotonic() + 60
@@ -252,8 +263,40 @@ class HttpClient:
         return body
 
 
-def throughput(server: Server, persona: Persona, path: str, clients: int, seconds: float) -> float:
-    """Requests per second that `clients` concurrent keep-alive clients get for `path`."""
+_TICK = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+
+
+def _proc_cpu() -> dict[int, tuple[str, int, float]]:
+    """Every process's (command name, process group, CPU seconds) from /proc (Linux)."""
+    table: dict[int, tuple[str, int, float]] = {}
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry.name}/stat") as f:
+                raw = f.read()
+        except OSError:
+            continue  # gone meanwhile
+        name = raw[raw.index("(") + 1 : raw.rindex(")")]
+        fields = raw[raw.rindex(")") + 2 :].split()
+        # After the name: state, ppid, pgrp, ... utime is field 14 and stime 15 of stat(5).
+        table[int(entry.name)] = (name, int(fields[2]), (int(fields[11]) + int(fields[12])) / _TICK)
+    return table
+
+
+@dataclass
+class Throughput:
+    """Requests per second, and the CPU the server's processes and PostgreSQL spent per request."""
+
+    rate: float
+    app_cpu_ms: float | None  # gunicorn master and workers (the server's process group)
+    db_cpu_ms: float | None  # every PostgreSQL process on the machine (other work included)
+
+
+def throughput(server: Server, persona: Persona, path: str, clients: int, seconds: float) -> Throughput:
+    """Requests per second that `clients` concurrent keep-alive clients get for `path`,
+    with the CPU seconds per request of the server's processes and of PostgreSQL
+    (from /proc; the clients run in this process and are not counted)."""
     counts = [0] * clients
     stop = time.monotonic() + seconds
 
@@ -264,12 +307,29 @@ def throughput(server: Server, persona: Persona, path: str, clients: int, second
             counts[i] += 1
 
     threads = [threading.Thread(target=run, args=(i,)) for i in range(clients)]
+    readable = os.path.exists("/proc/self/stat")
+    before = _proc_cpu() if readable else {}
     started = time.monotonic()
     for t in threads:
         t.start()
     for t in threads:
         t.join()
-    return sum(counts) / (time.monotonic() - started)
+    elapsed = time.monotonic() - started
+    total = sum(counts)
+    if not readable or not total:
+        return Throughput(total / elapsed, None, None)
+    after = _proc_cpu()
+
+    def spent(keep: Callable[[str, int], bool]) -> float:
+        return sum(
+            cpu - before.get(pid, (name, group, 0.0))[2]
+            for pid, (name, group, cpu) in after.items()
+            if keep(name, group)
+        )
+
+    app = spent(lambda name, group: group == server.proc.pid)
+    db = spent(lambda name, group: name.startswith("postgres"))
+    return Throughput(total / elapsed, 1000 * app / total, 1000 * db / total)
 
 
 # --- the measures --------------------------------------------------------------------
@@ -352,19 +412,58 @@ def http_section(
         trivial = throughput(server, dense, "/healthz", clients, seconds)
         api = throughput(server, dense, API_INBOX, clients, seconds)
         trivial_after = throughput(server, dense, "/healthz", clients, min(seconds, 10))
+
+        def cpu(t: Throughput) -> str:
+            if t.app_cpu_ms is None:
+                return "n/a | n/a"
+            return f"{t.app_cpu_ms:.2f} ms | {t.db_cpu_ms:.2f} ms"
+
         out += [
-            f"Throughput, {clients} clients for {seconds:g} s each (keep-alive):",
+            f"Throughput, {clients} clients for {seconds:g} s each (keep-alive); CPU per request of the",
+            "gunicorn processes and of every PostgreSQL process on the machine (from /proc):",
             "",
-            "| view | requests/s |",
-            "|---|---|",
-            f"| trivial view (/healthz), before | {trivial:.0f} |",
-            f"| API inbox first page, {dense.label} | {api:.0f} ({100 * api / trivial:.0f}% of the trivial view) |",
-            f"| trivial view (/healthz), after | {trivial_after:.0f} |",
+            "| view | requests/s | gunicorn CPU / request | PostgreSQL CPU / request |",
+            "|---|---|---|---|",
+            f"| trivial view (/healthz), before | {trivial.rate:.0f} | {cpu(trivial)} |",
+            f"| API inbox first page, {dense.label} | {api.rate:.0f} ({100 * api.rate / trivial.rate:.0f}% of the "
+            f"trivial view) | {cpu(api)} |",
+            f"| trivial view (/healthz), after | {trivial_after.rate:.0f} | {cpu(trivial_after)} |",
             "",
         ]
         return out
     finally:
         server.stop()
+
+
+def baseline_section(dense: Persona, secret_key: str, tree: Path, clients: int, seconds: float) -> list[str]:
+    """The API inbox's throughput and CPU per request served by this code and by the code
+    in `tree` (an earlier commit's worktree, production settings), alternately, twice each."""
+    runs: dict[str, list[Throughput]] = {"this code": [], f"{tree}": []}
+    for _round in range(2):
+        for label, kwargs in (
+            ("this code", {}),
+            (f"{tree}", {"tree": tree, "settings_module": "caricc_portal.settings_production"}),
+        ):
+            server = Server(secret_key, **kwargs)
+            try:
+                server_check = HttpClient(server, dense.token)
+                server_check.get(API_INBOX)  # warm: imports, connections
+                runs[label].append(throughput(server, dense, API_INBOX, clients, seconds))
+            finally:
+                server.stop()
+    out = [
+        f"### Before and after: the API inbox of {dense.label}, {clients} clients, {seconds:g} s per run, "
+        "two runs each, alternating",
+        "",
+        "| code | requests/s | gunicorn CPU / request | PostgreSQL CPU / request |",
+        "|---|---|---|---|",
+    ]
+    for label, results in runs.items():
+        rates = ", ".join(f"{t.rate:.0f}" for t in results)
+        app = ", ".join(f"{t.app_cpu_ms:.2f}" for t in results if t.app_cpu_ms is not None)
+        db = ", ".join(f"{t.db_cpu_ms:.2f}" for t in results if t.db_cpu_ms is not None)
+        out.append(f"| {label} | {rates} | {app} ms | {db} ms |")
+    return [*out, ""]
 
 
 def in_process_section(personas: list[Persona], dense: Persona, repeat: int) -> list[str]:

@@ -23,6 +23,7 @@ import platform
 import statistics
 import time
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -84,6 +85,12 @@ class Command(BaseCommand):
         parser.add_argument("--clients", type=int, default=4, help="concurrent clients of the throughput measure")
         parser.add_argument("--seconds", type=float, default=30.0, help="duration of each throughput measure")
         parser.add_argument("--details", action="store_true", help="also the per-state detail tables (floor, ORM)")
+        parser.add_argument(
+            "--baseline",
+            type=Path,
+            help="a checkout of an earlier commit (git worktree add DIR COMMIT): its API inbox throughput and "
+            "CPU per request beside this code's, alternately",
+        )
 
     def handle(self, *args, records: int, repeat: int, reseed: bool, **options):
         if connection.vendor != "postgresql":
@@ -114,6 +121,10 @@ class Command(BaseCommand):
             out = benchmarks.http_section(
                 personas, dense, centre, states[2], SECRET, repeat, options["clients"], options["seconds"]
             )
+            self.stdout.write("\n".join(out))
+        if options["baseline"]:
+            tree = options["baseline"].resolve()
+            out = benchmarks.baseline_section(dense, SECRET, tree, options["clients"], options["seconds"])
             self.stdout.write("\n".join(out))
         if options["details"]:
             out = []
