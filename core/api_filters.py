@@ -65,8 +65,30 @@ def parse_since(raw: str, param: str = PARAM):
         raise ValidationError({param: [_("Enter an ISO 8601 date and time, e.g. 2026-12-01T08:00:00Z.")]}) from exc
 
 
+# The order of an `updated_since` page: oldest change first, the id breaking ties, so a
+# partner resumes from the last change it saw; the cursor is a keyset on both
+# (core.pagination). Every model offering updated_since has an index starting with
+# updated_at; for a state user's records, core.sharing reads it on the recipient rows.
+SYNC_ORDERING: tuple[str, str] = ("updated_at", "id")
+
+
+def sync_ordering(request, queryset, view) -> tuple[str, str] | None:
+    """SYNC_ORDERING when `request` reads a collection with `?updated_since=`, else None.
+
+    The one rule deciding the order of sync pages, used by the filter backend below and
+    by the cursor paginator. It wins over any other ordering (the API offers no ordering
+    parameter today; one added later yields to updated_since, see docs/api.md).
+    """
+    if PARAM not in request.query_params or getattr(view, "detail", False):
+        return None
+    if queryset is None or not _has_updated_at(queryset.model):
+        return None
+    return SYNC_ORDERING
+
+
 class UpdatedSinceFilterBackend:
-    """Keep the rows changed at or after `?updated_since=` (on `updated_at`, which is indexed)."""
+    """Keep the rows changed at or after `?updated_since=` (on `updated_at`, which is indexed),
+    ordered by (updated_at, id), oldest first."""
 
     def filter_queryset(self, request, queryset, view):
         raw = request.query_params.get(PARAM)
@@ -77,7 +99,7 @@ class UpdatedSinceFilterBackend:
         # Collections only (a viewset's list or a list-like action; detail routes have detail=True).
         if getattr(view, "detail", False):
             return queryset
-        return queryset.filter(updated_at__gte=since)
+        return queryset.filter(updated_at__gte=since).order_by(*SYNC_ORDERING)
 
     def get_schema_operation_parameters(self, view):
         queryset = getattr(view, "queryset", None)
@@ -89,7 +111,9 @@ class UpdatedSinceFilterBackend:
                 "required": False,
                 "in": "query",
                 "description": "Only objects changed at or after this ISO 8601 date-time (sync; "
-                "see also /api/v1/changes/ for objects that left your scope).",
+                "see also /api/v1/changes/ for objects that left your scope). With it, results are "
+                "ordered by updated_at, oldest first (then by id), whatever other parameter is "
+                "sent, and `next` resumes after the last object of the page.",
                 "schema": {"type": "string", "format": "date-time"},
             }
         ]

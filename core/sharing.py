@@ -360,9 +360,14 @@ class ShareableQuerySet(VisibleQuerySet):
         return qs
 
     def _recipient_ordering(self, field_names) -> list:
-        """(-)created_at and (-)id/pk as the driving join's columns; any other term unchanged."""
+        """(-)created_at and (-)id/pk as the driving join's columns, and on the recipient
+        join a field its rows copy (updated_at: the `updated_since` order, read from
+        (group, updated_at, record)); any other term unchanged."""
         alias, created_at, object_field = self._order_columns()  # type: ignore[misc]
         columns = {self.model.recipient_order_field: created_at, "id": object_field, "pk": object_field}
+        if alias == RECIPIENT:
+            recipients = self.model.recipient_model()
+            columns.update({name: recipients._meta.get_field(name) for name in recipients.copied_fields})
         out = []
         for name in field_names:
             if isinstance(name, str) and name.lstrip("-") in columns:
@@ -371,6 +376,15 @@ class ShareableQuerySet(VisibleQuerySet):
             else:
                 out.append(name)
         return out
+
+    def ordering_expression(self, name: str) -> Any:
+        """The column `order_by(name)` sorts on: the driving join's copy when the ordering
+        is moved there (see _recipient_ordering), else the model's field. A keyset
+        condition on these columns is a range of the index the ordering reads."""
+        if self._order_columns() is None:
+            return F(name)
+        term = self._recipient_ordering([name])[0]
+        return term.expression if hasattr(term, "expression") else F(term)
 
     def has_recipient_join(self) -> bool:
         query: Any = self.query

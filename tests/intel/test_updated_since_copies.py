@@ -176,7 +176,9 @@ def test_updated_since_matches_a_naive_filter(request, persona, changed_world, a
         stamp = since.astimezone(ZoneInfo("UTC")).strftime("%Y-%m-%dT%H:%M:%SZ")
         response = api.get("/api/v1/intel/records/", {"updated_since": stamp, "page_size": 500})
         assert response.status_code == 200
-        assert [r["id"] for r in response.json()["results"]] == expected, since
+        # The API orders updated_since pages by (updated_at, id), oldest first (core.pagination).
+        by_change = sorted(IntelRecord.objects.filter(pk__in=expected), key=lambda r: (r.updated_at, r.pk))
+        assert [r["id"] for r in response.json()["results"]] == [r.pk for r in by_change], since
 
         qs = IntelRecord.objects.visible_to(user).filter(updated_at__gte=since).order_by("-created_at", "-id")
         got = list(qs.values_list("pk", flat=True))

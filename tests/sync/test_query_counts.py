@@ -97,3 +97,20 @@ def test_updated_since_costs_the_same_queries_at_50_and_500_rows(
     assert result[0] == result[1], result
     inbox = counts(api, officer_uz, f"{url}inbox=true&", (50, 500), lambda n: n, django_assert_max_num_queries)
     assert inbox[0] == inbox[1], inbox
+
+
+@pytest.mark.parametrize("persona", ["officer_uz", "coordinator"])
+def test_updated_since_from_a_cursor_costs_the_same_queries_at_50_and_500_rows(
+    request, many, persona, api_for, django_assert_max_num_queries
+):
+    """The keyset page after a cursor ((updated_at, id) > the last row's), for a state
+    officer (on the recipient rows) and a centre role (on the record)."""
+    from urllib.parse import parse_qs, urlsplit
+
+    user = request.getfixturevalue(persona)
+    api = api_for(user)
+    url = "/api/v1/intel/records/?updated_since=2000-01-01T00:00:00Z&"
+    first = api.get(f"{url}page_size=10").json()
+    cursor = parse_qs(urlsplit(first["next"]).query)["cursor"][0]
+    result = counts(api, user, f"{url}cursor={cursor}&", (50, 500), lambda n: n, django_assert_max_num_queries)
+    assert result[0] == result[1], result
