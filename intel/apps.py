@@ -45,7 +45,7 @@ class IntelConfig(AppConfig):
             panels.append(
                 {
                     "title": _("Information exchange"),
-                    "value": capped_count(unread),
+                    "value": capped_count(unread, in_list_order=True),
                     "text": _("unread records shared with your state"),
                     "url": reverse("intel:inbox"),
                     "link_text": _("Open the inbox"),
