@@ -195,3 +195,29 @@ def test_donor_pages_follow_updated_at_and_id_exactly_once(coordinator, donors, 
     assert len(want) >= 12
     ids, _urls = page_through(api_for(coordinator), f"/api/v1/donors/?updated_since={stamp(CUTOFF)}&page_size={size}")
     assert ids == want
+
+
+@pytest.mark.parametrize("persona", ["officer_uz", "coordinator"])
+def test_a_substance_filter_keeps_the_order_and_the_keyset(request, persona, officer_kz, uz, api_for):
+    """A coordinator's substance filter orders on the substance rows (drive_from): the
+    keyset takes the record's updated_at with the id of those rows; a state's takes the
+    recipient copy."""
+    from tests.intel.test_filter_indexes import seizure
+
+    made = [seizure(officer_kz, ["heroin"] if i % 4 else ["opium"], recipients=[uz]) for i in range(12)]
+    for i, record in enumerate(made):
+        set_updated_at(IntelRecord, record.pk, T0 + timedelta(seconds=(i * 5 % 12) // 2))
+    user = request.getfixturevalue(persona)
+    want = [
+        pk
+        for _w, pk in sorted(
+            (r.updated_at, r.pk)
+            for r in IntelRecord.objects.filter(pk__in=[m.pk for i, m in enumerate(made) if i % 4])
+            if r.updated_at >= CUTOFF
+        )
+    ]
+    assert len(want) >= 3
+    ids, _urls = page_through(
+        api_for(user), f"/api/v1/intel/records/?updated_since={stamp(CUTOFF)}&substance=heroin&page_size=2"
+    )
+    assert ids == want
