@@ -1,7 +1,11 @@
 """Cursor pagination for API lists (kept apart: DRF imports it while loading its views)."""
 
 from django.db.models import F
-from django.db.models.fields.tuple_lookups import Tuple, TupleGreaterThan, TupleLessThan
+from django.db.models.fields.tuple_lookups import (  # type: ignore[import-untyped]  # no stubs for it
+    Tuple,
+    TupleGreaterThan,
+    TupleLessThan,
+)
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
 from rest_framework.exceptions import NotFound, ValidationError
@@ -123,7 +127,8 @@ class CreatedCursorPagination(CursorPagination):
 
     def _keyset_link(self, row, reverse: bool):
         position = self._position_of(row) if row is not None else self.current_position
-        return self.encode_cursor(Cursor(offset=0, reverse=reverse, position=position))
+        # DRF keeps the position as text in the cursor; its stubs declare an int.
+        return self.encode_cursor(Cursor(offset=0, reverse=reverse, position=position))  # type: ignore[arg-type]
 
     def get_next_link(self):
         if not getattr(self, "keyset", None):

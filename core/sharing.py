@@ -289,7 +289,7 @@ class ShareableQuerySet(VisibleQuerySet):
         rel = self.model.recipient_model()._meta.get_field("content_object").related_query_name()
         qs = self.alias(**{RECIPIENT: FilteredRelation(rel, condition=Q(**{f"{rel}__group_id": group_id}))})
         qs = qs.filter(**{f"{RECIPIENT}__group_id": group_id})  # makes the join an inner one
-        qs.query.caricc_recipient_group = group_id  # type: ignore[attr-defined]  # copied by Query.clone
+        qs.query.caricc_recipient_group = group_id  # copied by Query.clone
         ordering = qs._logical_ordering()
         if ordering:
             qs._apply_driver_ordering(ordering)
@@ -312,7 +312,7 @@ class ShareableQuerySet(VisibleQuerySet):
         the visibility index and probing the filter per row. Visibility is unchanged:
         the joins and conditions of `visible_to` stay in the query.
         """
-        qs = self._chain()
+        qs = self.all()  # a copy: the drivers are set on its query
         query: Any = qs.query
         query.caricc_drivers = {
             **getattr(query, "caricc_drivers", {}),
@@ -602,7 +602,8 @@ def sync_recipient_copies(obj: models.Model) -> int:
     """Copy `obj`'s copied fields (RecipientRowBase.copied_fields) into its recipient rows:
     one UPDATE of the rows that differ (by the index on the object). Called, inside the
     write's transaction, by whatever changes one of those fields; returns the rows changed."""
-    recipients = type(obj).recipient_model() if hasattr(type(obj), "recipient_model") else None
+    recipient_model = getattr(type(obj), "recipient_model", None)
+    recipients = recipient_model() if recipient_model is not None else None
     if recipients is None or not recipients.copied_fields or obj.pk is None:
         return 0
     values = {name: getattr(obj, name) for name in recipients.copied_fields}
