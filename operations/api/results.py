@@ -20,6 +20,7 @@ from core.permissions import get_visible_or_404
 from core.serializer_fields import StrictCharField
 from members.models import State
 
+from ..choices import Substitution
 from ..forms import ControlledDeliveryForm, OperationResultForm, ResultSeizureForm, RouteLegForm
 from ..models import ControlledDelivery, JointOperation, OperationResult, RouteLeg
 from ..views import _locked_if
@@ -131,8 +132,11 @@ class RouteLegInput(serializers.Serializer):
 
 
 class ControlledDeliveryInput(serializers.Serializer):
+    """A PUT replaces the whole delivery: the substitution is always stated (one of its
+    values), the consignment and the trackers may be blank."""
+
     consignment_description = StrictCharField(required=False, allow_blank=True)
-    substitution = StrictCharField(required=False, allow_blank=True)
+    substitution = serializers.ChoiceField(choices=Substitution.choices)
     tracker_identifiers = StrictCharField(required=False, allow_blank=True, help_text="One per line.")
     legs = RouteLegInput(many=True, required=False, help_text="Replaces every leg, in order.")
 

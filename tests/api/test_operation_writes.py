@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from operations.choices import ParticipantRole, Status
-from operations.models import JointOperation
+from operations.models import ControlledDelivery, JointOperation
 from tests.operations.conftest import build_operation
 
 pytestmark = pytest.mark.django_db
@@ -20,6 +20,7 @@ def test_the_lead_writes_the_controlled_delivery_and_its_legs(api_for, officer_k
     url = f"/api/v1/operations/{operation.pk}/controlled-delivery/"
     body = {
         "consignment_description": "Heroin in a lorry",
+        "substitution": "partial",
         "tracker_identifiers": "GPS-1\nGPS-2",
         "legs": [{"order": 1, "from_state": "KZ", "to_state": "UZ", "handover_point": "Zhibek Zholy"}],
     }
@@ -33,9 +34,18 @@ def test_the_lead_writes_the_controlled_delivery_and_its_legs(api_for, officer_k
 
 def test_a_leg_is_validated_like_the_form(api_for, officer_kz, operation):
     url = f"/api/v1/operations/{operation.pk}/controlled-delivery/"
-    response = api_for(officer_kz).put(url, {"legs": [{"order": 1, "from_state": "KZ", "to_state": "KZ"}]})
+    body = {"substitution": "intact", "legs": [{"order": 1, "from_state": "KZ", "to_state": "KZ"}]}
+    response = api_for(officer_kz).put(url, body)
     assert response.status_code == 400
     assert "to_state" in response.json()["legs"][0]
+
+
+def test_a_delivery_without_its_substitution_is_refused_with_the_field_named(api_for, officer_kz, operation):
+    url = f"/api/v1/operations/{operation.pk}/controlled-delivery/"
+    for body in ({"consignment_description": "0", "legs": []}, {"substitution": "swapped"}):
+        response = api_for(officer_kz).put(url, body)
+        assert response.status_code == 400 and "substitution" in response.json(), response.content
+    assert not ControlledDelivery.objects.filter(operation=operation).exists()
 
 
 def test_another_state_gets_404(api_for, officer_kg, operation):
