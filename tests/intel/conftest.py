@@ -57,22 +57,27 @@ def make_record():
     return _make
 
 
+def create_seizure(author, substances=("heroin",), quantity="5", recipients=(), shortcut="", identifiers=(), **fields):
+    """A seizure record through the service, one item of `quantity` kg per substance."""
+    return services.create_seizure(
+        user=author,
+        fields={"title": "Seizure", **MARKINGS, **fields},
+        seizure={
+            "occurred_at": timezone.now(),
+            "country": author.state.code,
+            "place": "Border post",
+            "place_type": "border",
+        },
+        items=[{"substance": s, "form": "powder", "quantity": Decimal(quantity), "unit": "kg"} for s in substances],
+        recipients=recipients,
+        shortcut=shortcut,
+        identifiers=identifiers,
+    )
+
+
 @pytest.fixture
 def make_seizure():
     def _make(author, recipients=(), shortcut="", identifiers=(), **fields):
-        return services.create_seizure(
-            user=author,
-            fields={"title": "Seizure", **MARKINGS, **fields},
-            seizure={
-                "occurred_at": timezone.now(),
-                "country": author.state.code,
-                "place": "Border post",
-                "place_type": "border",
-            },
-            items=[{"substance": "heroin", "form": "powder", "quantity": Decimal("5"), "unit": "kg"}],
-            recipients=recipients,
-            shortcut=shortcut,
-            identifiers=identifiers,
-        )
+        return create_seizure(author, recipients=recipients, shortcut=shortcut, identifiers=identifiers, **fields)
 
     return _make

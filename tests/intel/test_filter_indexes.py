@@ -12,7 +12,6 @@ from __future__ import annotations
 import itertools
 import re
 from datetime import date, datetime, timedelta
-from decimal import Decimal
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -33,25 +32,14 @@ from intel.models import (
 from intel.vocabularies import RecordStatus
 from members.models import State
 
-from .conftest import MARKINGS
+from .conftest import MARKINGS, create_seizure
 
 ALMATY = ZoneInfo("Asia/Almaty")
 ROOT = Path(settings.BASE_DIR)
 
 
 def seizure(author, substances, recipients=(), **fields):
-    return services.create_seizure(
-        user=author,
-        fields={"title": "Seizure", **MARKINGS, **fields},
-        seizure={
-            "occurred_at": timezone.now(),
-            "country": author.state.code,
-            "place": "Border post",
-            "place_type": "border",
-        },
-        items=[{"substance": s, "form": "powder", "quantity": Decimal("1"), "unit": "kg"} for s in substances],
-        recipients=recipients,
-    )
+    return create_seizure(author, substances, quantity="1", recipients=recipients, **fields)
 
 
 def move(record, when: datetime) -> None:
