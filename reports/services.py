@@ -241,8 +241,18 @@ def request_monthly_state_report(state: State, today: dt.date | None = None) -> 
 
 
 def peak_rss_mb() -> float:
-    """This process's peak resident memory in MB (Linux reports KiB)."""
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    """This process's own peak resident memory in MB: VmHWM where Linux gives it.
+
+    getrusage's ru_maxrss is not this process's own figure after an exec or a fork:
+    Linux keeps the larger of its peak and the parent's, so a worker child or a build
+    started right after a big seeding reported the parent's memory as its own
+    (158 MB where the build itself peaked lower; docs/performance.md, report files).
+    """
+    with contextlib.suppress(OSError), open("/proc/self/status") as status:
+        for line in status:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024  # kB
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
 
 
 def partial_path(report: ReportRequest) -> Path:

@@ -3,6 +3,7 @@
 import pytest
 
 from intel.models import IntelRecord
+from tests.browser_forms import fill_markings, fill_seizure
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -13,23 +14,11 @@ def test_officer_kz_files_a_seizure_report_that_reaches_only_uzbekistan(
     browser_login(page, officer_kz)
     page.goto("/intel/seizures/new/")
     page.fill("#id_title", "Heroin in a lorry at Zhibek Zholy")
-    page.select_option("#id_tlp", "AMBER")
-    page.select_option("#id_handling_code", "H0")
-    page.select_option("#id_classification", "restricted")
-    page.select_option("#id_source_reliability", "B")
-    page.select_option("#id_information_credibility", "2")
+    fill_markings(page)
     page.get_by_label("Uzbekistan").check()
-    page.fill("#id_seizure-occurred_at", "2026-11-20T10:30")
-    # The country starts at the officer's own state; the route is picked by name.
+    # The country starts at the officer's own state; transit countries are typed by name or code.
     assert page.input_value("#id_seizure-country") == "KZ"
-    page.select_option("#id_seizure-route_origin", label="Afghanistan")
-    page.fill("#id_seizure-transit", "Tajikistan, uz")
-    page.fill("#id_seizure-place", "Zhibek Zholy")
-    page.select_option("#id_seizure-place_type", "border")
-    page.select_option("#id_items-0-substance", "heroin")
-    page.select_option("#id_items-0-form", "powder")
-    page.fill("#id_items-0-quantity", "148.2")
-    page.select_option("#id_items-0-unit", "kg")
+    fill_seizure(page, "2026-11-20T10:30", "Tajikistan, uz")
     page.click("button[type=submit]:has-text('Send seizure report')")
     page.wait_for_url("**/intel/records/*/")
     record = IntelRecord.objects.get()

@@ -27,6 +27,7 @@ from intel.models import Attachment, IntelRecord
 from members.models import APIToken
 from operations.models import JointOperation
 from reports.models import ReportRequest
+from tests.browser_forms import fill_markings, fill_seizure
 from tests.donors.conftest import DonorFactory, make_rate
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -98,25 +99,10 @@ def _seizure_with_attachment(walk, officer_kz, officer_uz, uz, tmp_path):
     page = walk.as_(officer_kz)
     page.goto("/intel/seizures/new/")
     page.fill("#id_title", "Heroin in a lorry at Zhibek Zholy")
-    for field, value in {
-        "#id_tlp": "AMBER",
-        "#id_handling_code": "H0",
-        "#id_classification": "restricted",
-        "#id_source_reliability": "B",
-        "#id_information_credibility": "2",
-    }.items():
-        page.select_option(field, value)
+    fill_markings(page)
     page.locator(f"input[name=share_with][value='{uz.pk}']").check()
-    page.fill("#id_seizure-occurred_at", (timezone.localtime() - timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M"))
     assert page.input_value("#id_seizure-country") == "KZ"
-    page.select_option("#id_seizure-route_origin", "AF")
-    page.fill("#id_seizure-transit", "TJ, uz")
-    page.fill("#id_seizure-place", "Zhibek Zholy")
-    page.select_option("#id_seizure-place_type", "border")
-    page.select_option("#id_items-0-substance", "heroin")
-    page.select_option("#id_items-0-form", "powder")
-    page.fill("#id_items-0-quantity", "148.2")
-    page.select_option("#id_items-0-unit", "kg")
+    fill_seizure(page, (timezone.localtime() - timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M"), "TJ, uz")
     evidence = tmp_path / "evidence.pdf"
     evidence.write_bytes(b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n")
     page.set_input_files("#id_attachment", str(evidence))
@@ -141,14 +127,7 @@ def _rfi_and_answer(walk, officer_kz, officer_uz, uz):
     page = walk.as_(officer_kz)
     page.goto("/intel/rfis/new/")
     page.fill("#id_title", "Owner of a lorry")
-    for field, value in {
-        "#id_tlp": "AMBER",
-        "#id_handling_code": "H0",
-        "#id_classification": "restricted",
-        "#id_source_reliability": "B",
-        "#id_information_credibility": "2",
-    }.items():
-        page.select_option(field, value)
+    fill_markings(page)
     page.locator(f"input[name=addressees][value='{uz.pk}']").check()
     page.fill("#id_purpose", "Identify the consignee")
     page.fill("#id_legal_basis", "CARICC Agreement, art. 6")
@@ -163,15 +142,7 @@ def _rfi_and_answer(walk, officer_kz, officer_uz, uz):
     assert page.get_by_test_id("questions").locator("li").count() == 2
     page.fill("#id_title", "The owner is a transport company")
     page.fill("#id_body", "Registered in Tashkent to Silk Road Logistics LLC.")
-    for field, value in {
-        "#id_tlp": "AMBER",
-        "#id_handling_code": "H0",
-        "#id_classification": "restricted",
-        "#id_source_reliability": "B",
-        "#id_information_credibility": "2",
-        "#id_outcome": "answered",
-    }.items():
-        page.select_option(field, value)
+    fill_markings(page, outcome="answered")
     walk.shot(page, "rfi-answer-form")
     page.locator("main form button[type=submit]").last.click()
     page.wait_for_url("**/intel/records/*/")

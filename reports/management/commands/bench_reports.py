@@ -6,8 +6,8 @@ Seeds (once) N seizure items in the year 2001, reported by a bench state's
 records shared with that state, for a bench user of that state: the report
 goes through `visible_to` exactly like a real one. The build then runs in a
 fresh child process (`--child`), the same task code a worker runs, so the peak
-resident memory measured (that process's VmHWM, not getrusage, which a child
-inherits from its parent across exec) is the worker's own and not inflated by
+resident memory measured (reports.services.peak_rss_mb: that process's VmHWM, not
+getrusage, which a child inherits from its parent across exec) is the worker's own and not inflated by
 the seeding. Exits non-zero when a limit is exceeded.
 """
 
@@ -164,16 +164,17 @@ class Command(BaseCommand):
 
     def _child(self, report_id: int) -> None:
         """Run the build task in this fresh process, as a worker would, and print figures."""
+        from reports.services import peak_rss_mb
         from reports.tasks import build_report
 
-        before = _own_peak_rss_mb()
+        before = peak_rss_mb()
         cpu_before = _cpu_seconds()
         started = time.monotonic()
         result = build_report.apply(args=[report_id]).get()
         result["task_seconds"] = round(time.monotonic() - started, 3)
         result["task_cpu_seconds"] = round(_cpu_seconds() - cpu_before, 3)
         result["rss_before_mb"] = round(before, 1)
-        result["peak_rss_mb"] = round(_own_peak_rss_mb(), 1)
+        result["peak_rss_mb"] = round(peak_rss_mb(), 1)
         self.stdout.write(json.dumps(result))
 
     def _seed(self, rows: int):
@@ -295,25 +296,6 @@ class Command(BaseCommand):
                 cursor.execute("ANALYZE intel_seizureitem")
         self.stdout.write(f"seeded {made} seizure items in {time.monotonic() - started:.1f} s")
         return user
-
-
-def _own_peak_rss_mb() -> float:
-    """This process's own peak resident memory in MB: VmHWM on Linux.
-
-    getrusage's ru_maxrss is not enough for a child: Linux keeps, across the exec
-    that starts it, the larger of its peak and the parent's peak before the exec, so
-    a build started right after seeding reported the seeder's 158 MB as its own.
-    """
-    try:
-        with open("/proc/self/status") as status:
-            for line in status:
-                if line.startswith("VmHWM:"):
-                    return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    from reports.services import peak_rss_mb
-
-    return peak_rss_mb()
 
 
 def _cpu_seconds() -> float:
