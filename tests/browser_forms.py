@@ -2,13 +2,7 @@
 
 from __future__ import annotations
 
-MARKINGS = {
-    "tlp": "AMBER",
-    "handling_code": "H0",
-    "classification": "restricted",
-    "source_reliability": "B",
-    "information_credibility": "2",
-}
+from tests.intel.conftest import MARKINGS
 
 
 def fill_markings(page, **extra: str) -> None:

@@ -12,18 +12,11 @@ from django.utils import timezone
 from intel import services as intel_services
 from operations.choices import ParticipantRole, Status
 from operations.models import ControlledDelivery, OperationResult, ResultSeizure
+from tests.intel.conftest import MARKINGS
 
 from .conftest import advance, build_operation
 
 pytestmark = pytest.mark.django_db
-
-MARKINGS = {
-    "tlp": "AMBER",
-    "handling_code": "H0",
-    "classification": "restricted",
-    "source_reliability": "B",
-    "information_credibility": "2",
-}
 
 
 def _intel_seizure(author, recipients=()):
