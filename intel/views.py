@@ -59,7 +59,7 @@ from .forms import (
     ShareForm,
 )
 from .models import AccessLog, DisseminationRequest, Identifier, IntelRecord, RemarkingRequest
-from .vocabularies import TLP, RecordKind, handling_notice
+from .vocabularies import RecordKind, handling_notice
 
 
 def state_options() -> list[tuple[str, str]]:
@@ -217,7 +217,6 @@ class RecordListView(SortableListMixin, PageSizeMixin, VisibleQuerysetMixin, Lis
         kinds = {k: str(v) for k, v in RecordKind.choices}
         # One reverse() per page: "/intel/records/0/" -> "/intel/records/".
         base = reverse("intel:record-detail", args=[0]).rsplit("0/", 1)[0]
-        tlps = dict(TLP.choices)
         return [
             {
                 "pk": r.pk,
@@ -227,7 +226,7 @@ class RecordListView(SortableListMixin, PageSizeMixin, VisibleQuerysetMixin, Lis
                 "title": r.title,
                 "archived": r.status == "archived",
                 "state": r.originator_code,
-                "tlp": tlps.get(r.tlp, r.tlp),
+                "tlp": r.tlp,  # the code: the badge writes TLP:<code> in its colour
                 # H1-H3 travel with the record wherever it is shown (issue 10).
                 "handling_notice": handling_notice(r.handling_code, r.handling_note),
                 "evaluation": r.evaluation_code,

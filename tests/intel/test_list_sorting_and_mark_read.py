@@ -96,3 +96,13 @@ def test_the_inbox_has_checkboxes_and_the_button(five, officer_uz, client_for):
     html = client_for(officer_uz).get("/intel/").content.decode()
     assert 'data-testid="mark-read"' in html and f'name="record" value="{five[0].pk}"' in html
     assert 'data-testid="mark-read"' not in client_for(officer_uz).get("/intel/records/").content.decode()
+
+
+@pytest.mark.parametrize("tlp", ["GREEN", "AMBER", "AMBER+STRICT"])
+def test_each_row_shows_its_tlp_in_its_colour(tlp, officer_kz, officer_uz, uz, make_record, client_for):
+    record = make_record(officer_kz, recipients=[uz], tlp=tlp, title="Marked")
+    page = client_for(officer_uz).get("/intel/").content.decode()
+    row = re.search(rf'<tr[^>]*data-testid="record-row"[^>]*>.*?{record.reference}.*?</tr>', page, re.S).group(0)
+    label, css = f"TLP:{tlp}", "tlp-" + tlp.replace("+", "-")
+    assert f'class="badge tlp-badge {css}"' in row and f">{label}</span>" in row
+    assert "TLP:TLP:" not in page
